@@ -280,6 +280,9 @@ def write_facts(a):
     if vmci.get("OSRELEASE") != a.release:
         raise FactsError("VMCOREINFO OSRELEASE %r is not %r" % (vmci.get("OSRELEASE"), a.release))
     l5 = vmci.get("NUMBER(pgtable_l5_enabled)")
+    if a.expect_five_level and (l5 == "1") != (a.expect_five_level == "yes"):
+        raise FactsError("VMCOREINFO NUMBER(pgtable_l5_enabled)=%s, expected five-level paging: %s"
+                         % (l5, a.expect_five_level))
     facts = {
         "kernel": a.kernel, "case": a.case, "module": a.module,
         "release": a.release, "kernelPackage": a.kernel_package,
@@ -324,6 +327,8 @@ def main():
     w.add_argument("case_dir")
     for opt in ("--kernel", "--case", "--module", "--release", "--kernel-package"):
         w.add_argument(opt, required=True)
+    w.add_argument("--expect-five-level", choices=("yes", "no"),
+                   help="fail unless VMCOREINFO NUMBER(pgtable_l5_enabled) agrees")
     c = sub.add_parser("check-vmcoreinfo")
     c.add_argument("files", nargs="+")
     a = ap.parse_args()

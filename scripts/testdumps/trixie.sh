@@ -155,6 +155,15 @@ cmd_ensure() {
         log "chroot ready: $CHROOT ($(head -n1 "$STAMP"))"
         return 0
     fi
+    # One builder at a time (make-testdumps may prepare the chroot in the background).
+    mkdir -p "$CACHE/chroot"
+    exec 8>"$CACHE/chroot/.trixie.lock"
+    flock 8
+    if [[ -f "$STAMP" ]]; then
+        exec 8>&-
+        log "chroot ready: $CHROOT ($(head -n1 "$STAMP"))"
+        return 0
+    fi
     need_pkgs debootstrap debian-archive-keyring util-linux
     local t0=$SECONDS
     if [[ ! -x "$CHROOT/usr/bin/apt-get" || ! -f "$CHROOT/.debootstrap-done" ]]; then
@@ -190,6 +199,7 @@ cmd_ensure() {
     record_tool_versions
     printf 'trixie %s, headers %s, crash %s, gcc-14 %s, built %s\n' "$(cat "$CHROOT/etc/debian_version")" "$K_REL" \
         "$(chroot_pkg_version crash)" "$(chroot_pkg_version gcc-14)" "$(date -u +%FT%TZ)" >"$STAMP"
+    exec 8>&-
     log "chroot ready in $((SECONDS - t0)) s: $(head -n1 "$STAMP")"
 }
 
@@ -217,6 +227,14 @@ cmd_kernel() {
     cmd_ensure
     need_pkgs xz-utils
     if [[ -f "$KDIR/.complete" ]]; then
+        log "kernel ready: $KDIR ($(cat "$KDIR/release"))"
+        return 0
+    fi
+    mkdir -p "$(dirname "$KDIR")"
+    exec 7>"$KDIR.lock"
+    flock 7
+    if [[ -f "$KDIR/.complete" ]]; then
+        exec 7>&-
         log "kernel ready: $KDIR ($(cat "$KDIR/release"))"
         return 0
     fi
@@ -289,6 +307,7 @@ cmd_kernel() {
         chroot_apt install "$hdr=$K_VERSION"
     fi
     record_tool_versions
+    exec 7>&-
     log "kernel $K_REL ready in $KDIR in $((SECONDS - t0)) s"
 }
 

@@ -7,6 +7,7 @@ import dev.vmcore.util.InputFileException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +20,8 @@ final class InputFiles {
         if (files.isEmpty()) {
             throw new Main.InputError("vmcore: no dump file given (usage: vmcore [OPTIONS] [VMLINUX] DUMP)");
         }
-        Path dump = null;
-        FileKind dumpKind = null;
+        List<Path> dumps = new ArrayList<>();
+        List<FileKind> dumpKinds = new ArrayList<>();
         Path vmlinux = null;
         for (Path file : files) {
             FileKind kind;
@@ -30,12 +31,8 @@ final class InputFiles {
                 throw new Main.InputError("vmcore: " + e.getMessage());
             }
             if (kind.isDump()) {
-                if (dump != null) {
-                    throw new Main.InputError("vmcore: two dump files given: " + dump + " and " + file
-                            + " (give one dump, and optionally its vmlinux)");
-                }
-                dump = file;
-                dumpKind = kind;
+                dumps.add(file);
+                dumpKinds.add(kind);
             } else if (kind == FileKind.ELF_VMLINUX) {
                 if (vmlinux != null) {
                     throw new Main.InputError("vmcore: two kernel images given: " + vmlinux + " and " + file);
@@ -46,14 +43,19 @@ final class InputFiles {
                         + "; give module directories with -m DIR");
             }
         }
-        if (dump == null) {
+        if (dumps.isEmpty()) {
             throw new Main.InputError("vmcore: no dump file given, only the kernel image " + vmlinux);
+        }
+        // Several dump files are only meaningful as the parts of one split kdump-compressed dump.
+        if (dumps.size() > 1 && !dumpKinds.stream().allMatch(k -> k == FileKind.KDUMP_COMPRESSED)) {
+            throw new Main.InputError("vmcore: two dump files given: " + dumps.get(0) + " and " + dumps.get(1)
+                    + " (give one dump, and optionally its vmlinux; several files only for a split kdump dump)");
         }
         for (Path dir : moduleDirs) {
             if (!Files.isDirectory(dir)) {
                 throw new Main.InputError("vmcore: -m " + dir + ": not a directory");
             }
         }
-        return new SessionInputs(dump, dumpKind, Optional.ofNullable(vmlinux), moduleDirs);
+        return new SessionInputs(dumps, Optional.ofNullable(vmlinux), moduleDirs);
     }
 }

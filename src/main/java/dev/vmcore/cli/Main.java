@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Open a Linux kernel crash dump and explain why the machine died.%n"
                 + "Files are recognised by content, in either order. Without -c or -i, opens the shell.",
-        subcommands = {ReservedSubcommand.Symbolize.class, ReservedSubcommand.Analyze.class},
+        subcommands = {InfoSubcommand.class, ReservedSubcommand.Symbolize.class, ReservedSubcommand.Analyze.class},
         exitCodeOnInvalidInput = Main.EXIT_USAGE)
 public final class Main implements Callable<Integer> {
     static final int EXIT_OK = 0;
@@ -93,7 +93,7 @@ public final class Main implements Callable<Integer> {
         if (inputFile != null) {
             lines.addAll(ScriptFile.read(inputFile));
         }
-        try (Session session = Session.open(InputFiles.recognise(files, moduleDirs))) {
+        try (Session session = openSession(files)) {
             CommandRegistry registry = CommandRegistry.standard();
             if (!commands.isEmpty() || inputFile != null) {
                 CommandRunner runner = new CommandRunner(registry, session, json, debug, out, err);
@@ -107,6 +107,26 @@ public final class Main implements Callable<Integer> {
             }
             return EXIT_OK;
         }
+    }
+
+    /** Recognises the files and opens the session; any problem is an InputError (exit status 2). */
+    Session openSession(List<Path> givenFiles) {
+        var inputs = InputFiles.recognise(givenFiles, moduleDirs);
+        try {
+            return Session.open(inputs);
+        } catch (InputError e) {
+            throw e;
+        } catch (VmcoreException e) {
+            throw new InputError("vmcore: " + e.getMessage());
+        }
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
     }
 
     /** A problem with what was given on the command line (files, script): exit status 2. */

@@ -25,7 +25,7 @@ public final class CommandRegistry {
 
     /** Every command the tool has. */
     public static CommandRegistry standard() {
-        return new CommandRegistry(List.of(new HelpCommand(), new QuitCommand()));
+        return new CommandRegistry(List.of(new HelpCommand(), new InfoCommand(), new QuitCommand()));
     }
 
     private void register(String name, Command c) {

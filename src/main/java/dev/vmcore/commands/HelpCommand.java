@@ -1,7 +1,5 @@
 package dev.vmcore.commands;
 
-import dev.vmcore.util.VmcoreException;
-
 import java.util.List;
 import java.util.Locale;
 
@@ -33,6 +31,8 @@ final class HelpCommand implements Command {
 
                 SYNOPSIS
                   help [COMMAND]...
+                  help -D        the dump file's header
+                  help -n        the dump file's notes, CPU registers decoded
 
                 DESCRIPTION
                   Without arguments, lists every command. With command names, prints the help of
@@ -47,9 +47,17 @@ final class HelpCommand implements Command {
             listAll(call);
             return;
         }
+        if (call.args().size() == 1 && call.args().get(0).startsWith("-")) {
+            switch (call.args().get(0)) {
+                case "-D" -> DumpHeaderReport.header(call.session().dump(), call.out());
+                case "-n" -> DumpHeaderReport.notes(call.session().dump(), call.out());
+                default -> throw new CommandException("help: unknown option " + call.args().get(0) + " (use -D or -n)");
+            }
+            return;
+        }
         for (String name : call.args()) {
             Command c = call.registry().find(name).orElseThrow(
-                    () -> new VmcoreException("help: no such command: " + name));
+                    () -> new CommandException("help: no such command: " + name));
             if (call.out().isJson()) {
                 call.out().json().beginObject(c.name()).field("summary", c.summary())
                         .field("help", c.help()).end();

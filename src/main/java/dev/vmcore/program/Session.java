@@ -1,29 +1,39 @@
 package dev.vmcore.program;
 
+import dev.vmcore.dump.DumpFile;
+import dev.vmcore.dump.DumpOpener;
+
 import java.util.Objects;
 
 /**
- * One open dump and everything known about it. Later layers (memory, symbols, types, kernel
- * objects) join here as they are built; commands reach them only through this object.
+ * One open dump and everything known about it. Later layers (kernel memory, symbols, types,
+ * kernel objects) join here as they are built; commands reach them only through this object.
  */
 public final class Session implements AutoCloseable {
     private final SessionInputs inputs;
+    private final DumpFile dump;
 
-    private Session(SessionInputs inputs) {
+    private Session(SessionInputs inputs, DumpFile dump) {
         this.inputs = inputs;
+        this.dump = dump;
     }
 
-    /** Opens a session over already-recognised input files. */
+    /** Opens the dump named by {@code inputs}; throws a VmcoreException with one line if it cannot be read. */
     public static Session open(SessionInputs inputs) {
-        return new Session(Objects.requireNonNull(inputs));
+        Objects.requireNonNull(inputs);
+        return new Session(inputs, DumpOpener.open(inputs.dumps()));
     }
 
     public SessionInputs inputs() {
         return inputs;
     }
 
+    public DumpFile dump() {
+        return dump;
+    }
+
     @Override
     public void close() {
-        // Nothing is held open yet; dump readers will be closed here.
+        dump.close();
     }
 }

@@ -144,7 +144,7 @@ public final class CommandRunner {
     private List<Path> inputFiles() {
         List<Path> files = new ArrayList<>();
         if (session != null) {
-            files.add(session.inputs().dump());
+            files.addAll(session.inputs().dumps());
             session.inputs().vmlinux().ifPresent(files::add);
         }
         return files;

@@ -39,6 +39,7 @@ class MainTest {
         h[4] = 2;
         h[5] = 1;
         h[16] = (byte) type;
+        h[18] = 62; // EM_X86_64
         return Files.write(dir.resolve(name), h);
     }
 
@@ -147,6 +148,20 @@ class MainTest {
         Result r = run(core.toString(), "--no-such-option");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("Unknown option"), r.err());
+    }
+
+    @Test
+    void infoSubcommandDescribesTheDump() throws IOException {
+        Path core = dev.vmcore.dump.DumpFixtures.smallElfCore(dir);
+        Result r = run("info", "--json", core.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode n = readJson(r.out().strip());
+        assertEquals("info", n.get("command").asText());
+        assertEquals("ELF", n.get("format").asText());
+        assertEquals(2, n.get("cpus").asInt());
+        Result text = run("info", core.toString());
+        assertTrue(text.out().contains("release:        6.1.0-test"), text.out());
+        assertEquals(2, run("info", dir.resolve("nothing").toString()).status());
     }
 
     @Test
