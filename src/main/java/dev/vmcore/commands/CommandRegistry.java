@@ -25,7 +25,8 @@ public final class CommandRegistry {
 
     /** Every command the tool has. */
     public static CommandRegistry standard() {
-        return new CommandRegistry(List.of(new HelpCommand(), new InfoCommand(), new QuitCommand()));
+        return new CommandRegistry(List.of(new HelpCommand(), new InfoCommand(), new RdCommand(), new VtopCommand(),
+                new QuitCommand()));
     }
 
     private void register(String name, Command c) {

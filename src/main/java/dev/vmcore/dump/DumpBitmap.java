@@ -47,11 +47,12 @@ final class DumpBitmap {
      */
     static DumpBitmap read(ByteSource src, long offset, long lengthBytes, long wantBits) {
         long wantBytes = Math.min(lengthBytes, (wantBits + 7) >>> 3);
-        if (wantBytes > MAX_BYTES) {
-            throw new FormatException(src.name(), offset, "bitmap of " + wantBytes + " bytes is larger than the "
+        // Only what the file holds is read: a header claiming 2^60 pages costs nothing more.
+        long available = Math.max(0, Math.min(wantBytes, src.size() - offset));
+        if (available > MAX_BYTES) {
+            throw new FormatException(src.name(), offset, "bitmap of " + available + " bytes is larger than the "
                     + MAX_BYTES + " supported");
         }
-        long available = Math.max(0, Math.min(wantBytes, src.size() - offset));
         long[] words = new long[(int) ((available + 7) >>> 3)];
         byte[] buf = new byte[(int) Math.min(READ_CHUNK, Math.max(available, 8))];
         long done = 0;

@@ -16,14 +16,18 @@ import java.util.zip.Inflater;
  * DUMP_DH_COMPRESSED_ZLIB 0x1, _LZO 0x2, _SNAPPY 0x4, _ZSTD 0x20). zlib is a zlib stream
  * ({@code compress2}), lzo raw LZO1X, snappy a raw snappy block, zstd a zstd frame.
  *
- * <p>The only class that touches aircompressor. Stateless and thread-safe: decompressor objects
- * are cheap and made per call.
+ * <p>The only class that touches aircompressor. Thread-safe: the LZO and Snappy decompressors are
+ * stateless; zstd's and zlib's keep buffers, so each thread has its own.
  */
 final class PageDecompressor {
     static final int ZLIB = 0x1;
     static final int LZO = 0x2;
     static final int SNAPPY = 0x4;
     static final int ZSTD = 0x20;
+
+    private static final LzoDecompressor LZO_DECOMPRESSOR = new LzoDecompressor();
+    private static final SnappyDecompressor SNAPPY_DECOMPRESSOR = new SnappyDecompressor();
+    private static final ThreadLocal<ZstdDecompressor> ZSTD_DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressor::new);
 
     private PageDecompressor() {
     }
@@ -59,15 +63,15 @@ final class PageDecompressor {
             if ((flags & ZLIB) != 0) {
                 n = inflate(source, offset, data, page);
             } else if ((flags & LZO) != 0) {
-                n = run(new LzoDecompressor(), data, page);
+                n = run(LZO_DECOMPRESSOR, data, page);
             } else if ((flags & SNAPPY) != 0) {
                 int len = SnappyDecompressor.getUncompressedLength(data, 0);
                 if (len != page.length) {
                     throw bad(source, offset, "snappy", "declares " + len + " bytes");
                 }
-                n = run(new SnappyDecompressor(), data, page);
+                n = run(SNAPPY_DECOMPRESSOR, data, page);
             } else if ((flags & ZSTD) != 0) {
-                n = run(new ZstdDecompressor(), data, page);
+                n = run(ZSTD_DECOMPRESSOR.get(), data, page);
             } else {
                 if (data.length != page.length) {
                     throw new FormatException(source, offset, "uncompressed page of " + data.length

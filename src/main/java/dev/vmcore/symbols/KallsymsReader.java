@@ -1,0 +1,278 @@
+package dev.vmcore.symbols;
+
+import dev.vmcore.memory.AddressSpace;
+import dev.vmcore.memory.MemoryFault;
+import dev.vmcore.util.ByteCursor;
+import dev.vmcore.util.FormatException;
+import dev.vmcore.util.Unsigned;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decodes the kernel's own symbol table (kallsyms) from kernel memory. Mirrors
+ * {@code kernel/kallsyms.c} ({@code kallsyms_expand_symbol}, {@code kallsyms_sym_address}) and the
+ * tables {@code scripts/kallsyms.c} writes; drgn's {@code libdrgn/kallsyms.c} and makedumpfile's
+ * {@code kallsyms.c} read them the same way.
+ *
+ * <p>The tables are read with a few large reads. Every count and length is bounded, so corrupt
+ * tables end in a {@link FormatException} naming the address (or a {@link MemoryFault} when they
+ * point at memory the dump lacks), never in a hang or an OutOfMemoryError.
+ */
+public final class KallsymsReader {
+    /** What {@link SymbolTable#source()} says for tables read here. */
+    public static final String SOURCE = "kallsyms from dump";
+    /** More symbols than any kernel has (a large distro kernel has about 200,000). */
+    static final int MAX_SYMS = 2_000_000;
+    /** Longest expanded name accepted, type letter included (KSYM_NAME_LEN is 512 since Linux 6.1). */
+    static final int MAX_NAME = 1024;
+    /** Upper bound on the compressed names table. */
+    static final int MAX_NAMES_BYTES = 64 << 20;
+    /** Upper bound on the token table (256 short strings). */
+    static final int MAX_TOKEN_TABLE_BYTES = 1 << 16;
+
+    /** How {@code kallsyms_sym_address()} turns the address table into addresses. */
+    public enum Encoding {
+        /** {@code unsigned long kallsyms_addresses[]} (no KALLSYMS_BASE_RELATIVE; until Linux 6.11). */
+        ABSOLUTE,
+        /** {@code kallsyms_relative_base + (u32) kallsyms_offsets[i]} (Linux 4.6 until 7.0). */
+        BASE_RELATIVE,
+        /** Non-negative offset = absolute address, negative = {@code relative_base - 1 - offset} (x86-64 until 6.15). */
+        ABSOLUTE_PERCPU,
+        /** {@code (unsigned long) &kallsyms_offsets[i] + kallsyms_offsets[i]} (Linux 7.0+, commit a081b5789255d). */
+        PLACE_RELATIVE
+    }
+
+    /** A decoded kallsyms table and the address encoding that matched {@code _stext}. */
+    public record Result(SortedSymbolTable table, Encoding encoding) {
+    }
+
+    private final AddressSpace mem;
+    private final KallsymsLocations loc;
+
+    private KallsymsReader(AddressSpace mem, KallsymsLocations loc) {
+        this.mem = mem;
+        this.loc = loc;
+    }
+
+    /** Reads the kernel's kallsyms through {@code mem} at {@code loc}. */
+    public static SortedSymbolTable read(AddressSpace mem, KallsymsLocations loc) {
+        return decode(mem, loc).table();
+    }
+
+    /** Like {@link #read}, also telling which address encoding the kernel uses. */
+    public static Result decode(AddressSpace mem, KallsymsLocations loc) {
+        return new KallsymsReader(mem, loc).decode();
+    }
+
+    private Result decode() {
+        long n = mem.readInt(loc.numSyms()) & 0xffffffffL;
+        if (n == 0 || n > MAX_SYMS) {
+            throw fault("kallsyms_num_syms", loc.numSyms(), "symbol count " + n + " is not in 1.." + MAX_SYMS);
+        }
+        int count = (int) n;
+        byte[][] tokens = readTokens();
+        String[] names = new String[count];
+        char[] types = new char[count];
+        int stextIndex = decodeNames(tokens, names, types);
+        long[] addresses = new long[count];
+        Encoding encoding = decodeAddresses(count, stextIndex, addresses);
+        SortedSymbolTable.Builder b = SortedSymbolTable.builder(SOURCE, null);
+        for (int i = 0; i < count; i++) {
+            b.add(names[i], addresses[i], 0, types[i]);
+        }
+        return new Result(b.build(), encoding);
+    }
+
+    /** The 256 tokens: {@code kallsyms_token_index} (u16[256]) into the NUL-terminated {@code kallsyms_token_table}. */
+    private byte[][] readTokens() {
+        byte[] index = mem.readBytes(loc.tokenIndex(), 512);
+        long gap = loc.tokenIndex() - loc.tokenTable();
+        int limit = gap > 0 && gap <= MAX_TOKEN_TABLE_BYTES ? (int) gap : MAX_TOKEN_TABLE_BYTES;
+        Window table = new Window(mem, "kallsyms_token_table", loc.tokenTable(), limit, Math.min(limit, 4096));
+        byte[][] tokens = new byte[256][];
+        for (int t = 0; t < 256; t++) {
+            int start = (index[2 * t] & 0xff) | (index[2 * t + 1] & 0xff) << 8;
+            int end = start;
+            while (true) {
+                table.ensure(end + 1);
+                if (table.buf[end] == 0) {
+                    break;
+                }
+                end++;
+            }
+            tokens[t] = java.util.Arrays.copyOfRange(table.buf, start, end);
+        }
+        return tokens;
+    }
+
+    /**
+     * Expands every name of {@code kallsyms_names}: {@code [len][len token bytes]}, where with big
+     * lengths a len with bit 7 set continues in the next byte. The first character is the type.
+     *
+     * @return the index of {@code _stext}
+     */
+    private int decodeNames(byte[][] tokens, String[] names, char[] types) {
+        long gap = loc.tokenTable() - loc.names();
+        int limit = gap > 0 && gap <= MAX_NAMES_BYTES ? (int) gap : MAX_NAMES_BYTES;
+        Window w = new Window(mem, "kallsyms_names", loc.names(), limit,
+                (int) Math.min(limit, Math.max(64 << 10, (long) names.length * 12)));
+        boolean big = loc.bigSymbolLengths();
+        byte[] name = new byte[MAX_NAME];
+        int stext = -1;
+        int p = 0;
+        for (int i = 0; i < names.length; i++) {
+            int entry = p;
+            if (p + 2 > w.filled) {
+                w.ensure(Math.min(p + 2, w.limit));
+            }
+            int len = w.byteAt(p++);
+            if (big && (len & 0x80) != 0) {
+                len = (len & 0x7f) | w.byteAt(p++) << 7;
+            }
+            if (p + len > w.filled) {
+                w.ensure(p + len);
+            }
+            byte[] buf = w.buf;
+            int nlen = 0;
+            for (int k = p; k < p + len; k++) {
+                byte[] tok = tokens[buf[k] & 0xff];
+                if (nlen + tok.length > MAX_NAME) {
+                    throw fault("kallsyms_names", loc.names() + entry, "symbol " + i + " expands past " + MAX_NAME
+                            + " characters");
+                }
+                System.arraycopy(tok, 0, name, nlen, tok.length);
+                nlen += tok.length;
+            }
+            if (nlen < 2) {
+                throw fault("kallsyms_names", loc.names() + entry, "symbol " + i + " has an empty name");
+            }
+            p += len;
+            types[i] = (char) (name[0] & 0xff);
+            names[i] = new String(name, 1, nlen - 1, StandardCharsets.ISO_8859_1);
+            if (stext < 0 && nlen == 7 && "_stext".equals(names[i])) {
+                stext = i;
+            }
+        }
+        if (stext < 0) {
+            throw fault("kallsyms_names", loc.names(), "no _stext among " + names.length
+                    + " symbols (wrong table or name-length form?)");
+        }
+        return stext;
+    }
+
+    /** Fills {@code out} using the first encoding that maps {@code _stext} to its known address. */
+    private Encoding decodeAddresses(int count, int stextIndex, long[] out) {
+        List<String> tried = new ArrayList<>();
+        if (loc.addresses().isPresent()) {
+            long base = loc.addresses().getAsLong();
+            byte[] raw = mem.readBytes(base, count * 8);
+            long stext = ByteCursor.getLong(raw, stextIndex * 8);
+            if (stext == loc.stext()) {
+                for (int i = 0; i < count; i++) {
+                    out[i] = ByteCursor.getLong(raw, i * 8);
+                }
+                return Encoding.ABSOLUTE;
+            }
+            tried.add("absolute " + Unsigned.hex(stext));
+        }
+        if (loc.offsets().isPresent()) {
+            long base = loc.offsets().getAsLong();
+            byte[] raw = mem.readBytes(base, count * 4);
+            Optional<Long> relBase = loc.relativeBase().isPresent()
+                    ? Optional.of(mem.readLong(loc.relativeBase().getAsLong())) : Optional.empty();
+            for (Encoding e : List.of(Encoding.BASE_RELATIVE, Encoding.ABSOLUTE_PERCPU, Encoding.PLACE_RELATIVE)) {
+                if (e != Encoding.PLACE_RELATIVE && relBase.isEmpty()) {
+                    continue;
+                }
+                long rb = relBase.orElse(0L);
+                long stext = offsetAddress(e, raw, stextIndex, base, rb);
+                if (stext == loc.stext()) {
+                    for (int i = 0; i < count; i++) {
+                        out[i] = offsetAddress(e, raw, i, base, rb);
+                    }
+                    return e;
+                }
+                tried.add(e.name().toLowerCase(java.util.Locale.ROOT) + " " + Unsigned.hex(stext));
+            }
+        }
+        throw fault("kallsyms", loc.offsets().orElse(loc.addresses().orElse(loc.names())),
+                "no address encoding maps _stext (symbol " + stextIndex + ") to " + Unsigned.hex(loc.stext())
+                        + (tried.isEmpty() ? ": neither kallsyms_addresses nor kallsyms_offsets given"
+                        : "; got " + String.join(", ", tried)));
+    }
+
+    private static long offsetAddress(Encoding e, byte[] raw, int i, long tableBase, long relBase) {
+        int off = ByteCursor.getInt(raw, i * 4);
+        return switch (e) {
+            case BASE_RELATIVE -> relBase + (off & 0xffffffffL);
+            case ABSOLUTE_PERCPU -> off >= 0 ? off : relBase - 1 - off;
+            case PLACE_RELATIVE -> tableBase + 4L * i + off;
+            case ABSOLUTE -> throw new IllegalArgumentException("not an offset encoding");
+        };
+    }
+
+    private static FormatException fault(String table, long address, String problem) {
+        return new FormatException("kernel memory (" + table + ")", address, problem);
+    }
+
+    /**
+     * The start of a table of unknown length, read from kernel memory in growing chunks up to a
+     * limit. Speculative reads past the table's end that fault fall back to the bytes needed.
+     */
+    private static final class Window {
+        private static final int PAGE = 4096;
+        private final AddressSpace mem;
+        private final String table;
+        private final long base;
+        final int limit;
+        byte[] buf;
+        int filled;
+
+        Window(AddressSpace mem, String table, long base, int limit, int first) {
+            this.mem = mem;
+            this.table = table;
+            this.base = base;
+            this.limit = limit;
+            this.buf = new byte[0];
+            ensure(Math.max(1, Math.min(first, limit)));
+        }
+
+        int byteAt(int p) {
+            if (p >= filled) {
+                ensure(p + 1);
+            }
+            return buf[p] & 0xff;
+        }
+
+        /** Makes {@code buf[0..end)} valid. */
+        void ensure(int end) {
+            if (end <= filled) {
+                return;
+            }
+            if (end > limit) {
+                throw fault(table, base + filled, "table runs past " + limit + " bytes (corrupt length or count)");
+            }
+            int want = (int) Math.min(limit, Math.max(end, Math.min((long) filled * 2, (long) filled + (16 << 20))));
+            try {
+                grow(want);
+            } catch (MemoryFault f) {
+                long endAddr = base + end;
+                int needed = (int) Math.min(limit, end + (PAGE - 1 - ((endAddr - 1) & (PAGE - 1))));
+                if (needed >= want) {
+                    throw f;
+                }
+                grow(needed);
+            }
+        }
+
+        private void grow(int to) {
+            byte[] b = java.util.Arrays.copyOf(buf, to);
+            mem.read(base + filled, b, filled, to - filled);
+            buf = b;
+            filled = to;
+        }
+    }
+}
