@@ -38,6 +38,8 @@ final class KdumpWriter {
     int blockSize = 4096;
     int headerVersion = 6;
     boolean diskdump;
+    /** Write one bitmap (old diskdump without filtering): RAM and dumped are the same set. */
+    boolean oneBitmap;
     long maxMapnr = 64;
     /** Value written to the 32-bit max_mapnr when different from maxMapnr (to test which field is used). */
     Long maxMapnr32Override;
@@ -92,9 +94,10 @@ final class KdumpWriter {
         int subHdrBytes = 104 + notes.length + (vmcoreinfo == null ? 0 : vmcoreinfo.length());
         int subHdrBlocks = diskdump ? 1 : (subHdrBytes + blockSize - 1) / blockSize;
         long bitmapBytesPerHalf = ((maxMapnr + 7) / 8 + blockSize - 1) / blockSize * blockSize;
-        long bitmapBlocks = bitmapBytesPerHalf * 2 / blockSize;
+        int halves = oneBitmap ? 1 : 2;
+        long bitmapBlocks = bitmapBytesPerHalf * halves / blockSize;
         bitmapOffset = (long) blockSize * (1 + subHdrBlocks);
-        descriptorOffset = bitmapOffset + bitmapBytesPerHalf * 2;
+        descriptorOffset = bitmapOffset + bitmapBytesPerHalf * halves;
         long lo = split ? startPfn : 0;
         long hi = split ? endPfn : maxMapnr;
         List<Long> dumpedInRange = new ArrayList<>(pages.subMap(lo, hi).keySet());
@@ -178,8 +181,12 @@ final class KdumpWriter {
         for (long pfn : excluded) {
             set(ram, pfn);
         }
-        f.put((int) bitmapOffset, ram);
-        f.put((int) (bitmapOffset + bitmapBytesPerHalf), dumped);
+        if (oneBitmap) {
+            f.put((int) bitmapOffset, dumped);
+        } else {
+            f.put((int) bitmapOffset, ram);
+            f.put((int) (bitmapOffset + bitmapBytesPerHalf), dumped);
+        }
         f.put((int) descriptorOffset, desc.array());
         f.put((int) dataStart, data.toByteArray());
         return f.array();
