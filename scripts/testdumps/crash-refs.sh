@@ -10,13 +10,18 @@
 # CASE_DIR/<module>.ko is the module as loaded, with its debuginfo.
 #
 # On kernels whose modules keep non-zero section addresses from `ld -r` (Debian 6.12: .data at
-# sh_addr 0x28 or so), crash's gdb adds that address again after `mod -s` and prints wrong values
-# for initialised .data globals. The `p <global>` references are then taken after re-loading a copy
-# of the .ko whose section addresses are zeroed (objcopy --change-section-address S=0); that copy
-# lives under $CACHE/work/crash-refs/<K>-<case>-<hash>/, and commands.tsv records the re-load as "mod-s-data0".
+# sh_addr 0x28-0x40), crash's gdb misplaces .data symbols by that much after `mod -s`: wrong values
+# for initialised .data globals (and wrong symbols for .data addresses in `struct`). The `struct`
+# and `p <global>` references are then taken after re-loading a copy of the .ko whose section
+# addresses are zeroed (objcopy --change-section-address S=0); that copy lives under
+# $CACHE/work/crash-refs/<K>-<case>-<hash>/, and commands.tsv records the re-load as "mod-s-data0".
+#
+# What crash says on its own stdout/stderr while running a command (errors such as bt -a's on an
+# offline CPU) goes to crash/<name>.err; the whole session to crash/.session.log.
 #
 # Idempotent: skipped when CASE_DIR/crash/.stamp is newer than facts.json, the dump and the .ko
-# (CRASH_REFS_FORCE=1 redoes it). CRASH_REFS_TIMEOUT (default 600 s; a run takes 20-120 s here, depending on load) bounds the crash run.
+# (CRASH_REFS_FORCE=1 redoes it). CRASH_REFS_TIMEOUT (default 600 s) bounds the crash run, which
+# takes 20-40 s on a quiet machine here and up to ~170 s with QEMU and other crash runs beside it.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,6 +50,11 @@ mod-s	mod -s @MOD@ @KO@
 sym-rip	sym @RIP@
 dis-l-rip	dis -l @RIP@
 rd	rd -64 @REC@ 16
+EOF
+}
+# After the corrected module (if any): everything gdb symbolises in module data.
+data_commands() {
+    cat <<'EOF'
 struct	struct oops_record @REC@
 struct-o-task_struct	struct -o task_struct
 EOF
@@ -108,14 +118,14 @@ main() {
     rm -rf "$work"
     mkdir -p "$work"
 
-    # The corrected .ko for `p`, only when the module has sections at non-zero addresses.
+    # The corrected .ko for `struct` and `p`, only when the module has sections at non-zero addresses.
     local fixed_ko="" secs=() args=() s
     mapfile -t secs < <(nonzero_alloc_sections "$ko")
     if ((${#secs[@]})); then
         for s in "${secs[@]}"; do args+=(--change-section-address "$s=0"); done
         fixed_ko="$work/$module.ko"
         objcopy "${args[@]}" "$ko" "$fixed_ko"
-        log "$module.ko has sections at non-zero addresses (${secs[*]}); p references use $fixed_ko"
+        log "$module.ko has sections at non-zero addresses (${secs[*]}); struct and p references use $fixed_ko"
     fi
 
     # The command list.
@@ -127,14 +137,15 @@ main() {
         if [[ -n "$fixed_ko" ]]; then
             printf 'mod-s-data0\tmod -s @MOD@ %s\n' "$fixed_ko"
         fi
+        data_commands
         for g in "${globals[@]}"; do printf 'p-%s\tp %s\n' "$g" "$g"; done
         tail_commands
     } | sed -e "s|@MOD@|$module|g" -e "s|@KO@|$ko|g" -e "s|@RIP@|$rip|g" -e "s|@REC@|$rec|g" >"$tmp/commands.tsv"
 
     # The crash input: one redirected command per line; a re-load of the module first drops the
     # symbols loaded by the earlier `mod -s`.
-    # Crash writes its error messages to the session, not to the redirected file: a marker line
-    # echoed to the session before each command attributes them (see <name>.err below).
+    # Crash writes some error messages only to its terminal (the session), not to the redirected
+    # file: a marker echoed to the session before each command attributes them (<name>.err below).
     local script="$work/input.crash" name cmd
     {
         echo "set scroll off > /dev/null"
@@ -158,19 +169,26 @@ main() {
     ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
     secs_taken="$((ms / 1000)).$(((ms % 1000) / 100))"
     log "crash finished in ${secs_taken} s (exit $rc)"
+    # On failure the partial outputs move to the work dir: the case dir keeps no crash.tmp.
     if ((rc == 124 || rc == 137)); then
         tail -n 20 "$work/session.log" >&2
+        rm -rf "$work/outputs"; mv "$tmp" "$work/outputs"
         die "crash timed out after ${TIMEOUT}s (session: $work/session.log)"
     fi
 
     # Every output must exist and be non-empty.
-    local bad=()
+    local bad=() total=0
     while IFS=$'\t' read -r name cmd; do
+        total=$((total + 1))
         [[ -s "$tmp/$name.txt" ]] || bad+=("$name.txt")
     done <"$tmp/commands.tsv"
     if ((${#bad[@]})); then
         tail -n 20 "$work/session.log" >&2
-        die "crash (exit $rc) left missing or empty output: ${bad[*]} (session: $work/session.log, outputs: $tmp)"
+        rm -rf "$work/outputs"; mv "$tmp" "$work/outputs"
+        if ((${#bad[@]} == total)); then
+            die "crash (exit $rc) could not open $dump: $(grep -m1 -E '^crash: ' "$work/session.log" || tail -n1 "$work/session.log") (session: $work/session.log)"
+        fi
+        die "crash (exit $rc) left missing or empty output: ${bad[*]} (session: $work/session.log, outputs: $work/outputs)"
     fi
     ((rc == 0)) || log "warning: crash exited $rc, but every output exists (session: $work/session.log)"
     # What crash said on the session while running each command (errors, warnings) goes to

@@ -60,8 +60,10 @@ DOWNLOADS="$CACHE/downloads"
 PIN_ABI="6.12.117+deb13"          # release = ${PIN_ABI}-cloud-amd64
 PIN_VERSION="6.12.117-1"          # Debian package version of linux-image-${PIN_ABI}-cloud-amd64-unsigned
 
-# Packages the chroot needs besides the kernel headers.
-CHROOT_PKGS=(gcc-14 make libc6-dev bc kmod crash binutils coreutils ca-certificates)
+# Packages the chroot needs besides the kernel headers. makedumpfile 1.7.6 is there for 6.12 dumps:
+# bookworm's 1.7.2 takes 6.12 slab pages for free ones and drops them with -d 31 (crash then stops
+# at "page excluded ... xa_node shift"); it also has zstd, which bookworm's lacks.
+CHROOT_PKGS=(gcc-14 make libc6-dev bc kmod crash makedumpfile binutils coreutils ca-certificates)
 
 # ---------------------------------------------------------------------------------------------
 # Running commands inside the chroot
@@ -150,8 +152,11 @@ resolve_kernel() {
 # ---------------------------------------------------------------------------------------------
 # ensure
 
+# chroot_ready : the stamp exists and names the current package list
+chroot_ready() { [[ -f "$STAMP" ]] && grep -qxF "packages: ${CHROOT_PKGS[*]}" "$STAMP"; }
+
 cmd_ensure() {
-    if [[ -f "$STAMP" ]]; then
+    if chroot_ready; then
         log "chroot ready: $CHROOT ($(head -n1 "$STAMP"))"
         return 0
     fi
@@ -159,7 +164,7 @@ cmd_ensure() {
     mkdir -p "$CACHE/chroot"
     exec 8>"$CACHE/chroot/.trixie.lock"
     flock 8
-    if [[ -f "$STAMP" ]]; then
+    if chroot_ready; then
         exec 8>&-
         log "chroot ready: $CHROOT ($(head -n1 "$STAMP"))"
         return 0
@@ -197,15 +202,15 @@ cmd_ensure() {
     [[ -d "$CHROOT/usr/src/linux-headers-${K_REL}" ]] || die "headers missing: $CHROOT/usr/src/linux-headers-${K_REL}"
     chroot_run -- crash --version </dev/null >/dev/null 2>&1 || die "crash does not run in the chroot"
     record_tool_versions
-    printf 'trixie %s, headers %s, crash %s, gcc-14 %s, built %s\n' "$(cat "$CHROOT/etc/debian_version")" "$K_REL" \
-        "$(chroot_pkg_version crash)" "$(chroot_pkg_version gcc-14)" "$(date -u +%FT%TZ)" >"$STAMP"
+    printf 'trixie %s, headers %s, crash %s, gcc-14 %s, built %s\npackages: %s\n' "$(cat "$CHROOT/etc/debian_version")" \
+        "$K_REL" "$(chroot_pkg_version crash)" "$(chroot_pkg_version gcc-14)" "$(date -u +%FT%TZ)" "${CHROOT_PKGS[*]}" >"$STAMP"
     exec 8>&-
     log "chroot ready in $((SECONDS - t0)) s: $(head -n1 "$STAMP")"
 }
 
 record_tool_versions() {
     local p
-    for p in crash gcc-14 make binutils "linux-headers-$(chroot_release)"; do
+    for p in crash makedumpfile gcc-14 make binutils "linux-headers-$(chroot_release)"; do
         manifest_add "$p" "$(chroot_pkg_version "$p")"
     done
 }
@@ -360,8 +365,8 @@ main() {
         ensure) cmd_ensure "$@" ;;
         kernel) cmd_kernel "$@" ;;
         build-modules) cmd_build_modules "$@" ;;
-        release) [[ -f "$STAMP" ]] || cmd_ensure; chroot_release ;;
-        run) [[ -f "$STAMP" ]] || cmd_ensure; chroot_run "$@" ;;
+        release) chroot_ready || cmd_ensure; chroot_release ;;
+        run) chroot_ready || cmd_ensure; chroot_run "$@" ;;
         *) die "usage: trixie.sh ensure | kernel | build-modules SRC_DIR OUT_DIR | release | run [--bind PATH]... -- CMD..." ;;
     esac
 }

@@ -1,0 +1,114 @@
+package dev.vmcore.commands;
+
+import dev.vmcore.dump.DumpFile;
+import dev.vmcore.dump.VmcoreInfo;
+import dev.vmcore.kernel.Uts;
+import dev.vmcore.program.Session;
+import dev.vmcore.util.VmcoreException;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** sys: the system's vital data, in crash's layout, from whatever sources the session has. */
+final class SysCommand implements Command {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss zzz yyyy", Locale.ROOT);
+    private static final String LATER = "(not read yet: needs the kernel's task and timer data)";
+
+    @Override
+    public String name() {
+        return "sys";
+    }
+
+    @Override
+    public String summary() {
+        return "system data: release, CPUs, date, memory, panic";
+    }
+
+    @Override
+    public String help() {
+        return """
+                NAME
+                  sys - system data
+
+                SYNOPSIS
+                  sys
+
+                DESCRIPTION
+                  Prints KERNEL, DUMPFILE, CPUS, DATE, UPTIME, LOAD AVERAGE, TASKS, NODENAME,
+                  RELEASE, VERSION, MACHINE, MEMORY and PANIC as crash does, from the dump's
+                  VMCOREINFO, notes and kernel memory. A field the current sources cannot give says
+                  so. The last lines name the sources in use.
+                """;
+    }
+
+    @Override
+    public void run(Invocation call) {
+        if (!call.args().isEmpty()) {
+            throw new CommandException("sys: options are not supported yet: " + String.join(" ", call.args()));
+        }
+        Map<String, String> fields = fields(call.session());
+        Printer out = call.out();
+        if (out.isJson()) {
+            JsonOut j = out.json();
+            fields.forEach((k, v) -> j.field(jsonName(k), v));
+            return;
+        }
+        fields.forEach((k, v) -> out.printf("%12s: %s", k, v));
+    }
+
+    static Map<String, String> fields(Session s) {
+        DumpFile dump = s.dump();
+        Optional<VmcoreInfo> info = s.vmcoreInfo();
+        Optional<Uts> uts = info.flatMap(v -> {
+            try {
+                return Uts.read(v, s.kernelMemory());
+            } catch (VmcoreException e) {
+                return Optional.empty();
+            }
+        });
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("KERNEL", s.inputs().vmlinux().map(Path::toString).orElse("(none: working from the dump alone)"));
+        f.put("DUMPFILE", String.join(" ", dump.files().stream().map(Path::toString).toList())
+                + (dump.dumpLevel() > 0 ? "  [PARTIAL DUMP]" : ""));
+        f.put("CPUS", Long.toString(dump.cpuNotes().stream().filter(c -> c.kind().equals("NT_PRSTATUS")).count()));
+        f.put("DATE", info.flatMap(v -> v.get("CRASHTIME")).map(SysCommand::date).orElse("(no CRASHTIME in VMCOREINFO)"));
+        f.put("UPTIME", LATER);
+        f.put("LOAD AVERAGE", LATER);
+        f.put("TASKS", LATER);
+        f.put("NODENAME", uts.map(Uts::nodename).orElse("(unknown)"));
+        f.put("RELEASE", uts.map(Uts::release).or(() -> info.flatMap(VmcoreInfo::release)).orElse("(unknown)"));
+        f.put("VERSION", uts.map(Uts::version).orElse("(unknown)"));
+        f.put("MACHINE", uts.map(Uts::machine).orElse("(unknown)"));
+        DumpFile.PageCounts pages = dump.pageCounts();
+        long ramPages = pages.present() + pages.zero() + pages.excluded() + pages.truncated();
+        f.put("MEMORY", megabytes(ramPages * dump.memory().pageSize()));
+        f.put("PANIC", LATER);
+        return f;
+    }
+
+    private static String date(String epochSeconds) {
+        try {
+            return DATE.format(Instant.ofEpochSecond(Long.parseLong(epochSeconds)).atZone(ZoneId.systemDefault()));
+        } catch (NumberFormatException e) {
+            return "(bad CRASHTIME " + epochSeconds + ")";
+        }
+    }
+
+    /** crash's format: one decimal, MB below 1 GB, GB above. */
+    static String megabytes(long bytes) {
+        double mb = bytes / (1024.0 * 1024.0);
+        return mb >= 1024 ? String.format(Locale.ROOT, "%.1f GB", mb / 1024) : String.format(Locale.ROOT, "%.1f MB", mb);
+    }
+
+    private static String jsonName(String field) {
+        String lower = field.toLowerCase(Locale.ROOT);
+        int sp = lower.indexOf(' ');
+        return sp < 0 ? lower : lower.substring(0, sp) + Character.toUpperCase(lower.charAt(sp + 1)) + lower.substring(sp + 2);
+    }
+}
