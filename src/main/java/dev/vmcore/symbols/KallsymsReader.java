@@ -9,7 +9,6 @@ import dev.vmcore.util.Unsigned;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Decodes the kernel's own symbol table (kallsyms) from kernel memory. Mirrors
@@ -79,11 +78,7 @@ public final class KallsymsReader {
         int stextIndex = decodeNames(tokens, names, types);
         long[] addresses = new long[count];
         Encoding encoding = decodeAddresses(count, stextIndex, addresses);
-        SortedSymbolTable.Builder b = SortedSymbolTable.builder(SOURCE, null);
-        for (int i = 0; i < count; i++) {
-            b.add(names[i], addresses[i], 0, types[i]);
-        }
-        return new Result(b.build(), encoding);
+        return new Result(SortedSymbolTable.of(SOURCE, null, addresses, new long[count], types, names, count), encoding);
     }
 
     /** The 256 tokens: {@code kallsyms_token_index} (u16[256]) into the NUL-terminated {@code kallsyms_token_table}. */
@@ -163,45 +158,67 @@ public final class KallsymsReader {
         return stext;
     }
 
-    /** Fills {@code out} using the first encoding that maps {@code _stext} to its known address. */
+    /**
+     * Fills {@code out} using the first encoding that maps {@code _stext} to its known address. A
+     * table that cannot be read only rules its encodings out; its fault is thrown if none matches.
+     */
     private Encoding decodeAddresses(int count, int stextIndex, long[] out) {
         List<String> tried = new ArrayList<>();
+        MemoryFault unreadable = null;
         if (loc.addresses().isPresent()) {
-            long base = loc.addresses().getAsLong();
-            byte[] raw = mem.readBytes(base, count * 8);
-            long stext = ByteCursor.getLong(raw, stextIndex * 8);
-            if (stext == loc.stext()) {
-                for (int i = 0; i < count; i++) {
-                    out[i] = ByteCursor.getLong(raw, i * 8);
-                }
-                return Encoding.ABSOLUTE;
-            }
-            tried.add("absolute " + Unsigned.hex(stext));
-        }
-        if (loc.offsets().isPresent()) {
-            long base = loc.offsets().getAsLong();
-            byte[] raw = mem.readBytes(base, count * 4);
-            Optional<Long> relBase = loc.relativeBase().isPresent()
-                    ? Optional.of(mem.readLong(loc.relativeBase().getAsLong())) : Optional.empty();
-            for (Encoding e : List.of(Encoding.BASE_RELATIVE, Encoding.ABSOLUTE_PERCPU, Encoding.PLACE_RELATIVE)) {
-                if (e != Encoding.PLACE_RELATIVE && relBase.isEmpty()) {
-                    continue;
-                }
-                long rb = relBase.orElse(0L);
-                long stext = offsetAddress(e, raw, stextIndex, base, rb);
+            try {
+                byte[] raw = mem.readBytes(loc.addresses().getAsLong(), count * 8);
+                long stext = ByteCursor.getLong(raw, stextIndex * 8);
                 if (stext == loc.stext()) {
                     for (int i = 0; i < count; i++) {
-                        out[i] = offsetAddress(e, raw, i, base, rb);
+                        out[i] = ByteCursor.getLong(raw, i * 8);
                     }
+                    return Encoding.ABSOLUTE;
+                }
+                tried.add("absolute " + Unsigned.hex(stext));
+            } catch (MemoryFault f) {
+                unreadable = f;
+            }
+        }
+        if (loc.offsets().isPresent()) {
+            try {
+                Encoding e = decodeOffsets(count, stextIndex, out, tried);
+                if (e != null) {
                     return e;
                 }
-                tried.add(e.name().toLowerCase(java.util.Locale.ROOT) + " " + Unsigned.hex(stext));
+            } catch (MemoryFault f) {
+                unreadable = unreadable == null ? f : unreadable;
             }
+        }
+        if (unreadable != null) {
+            throw unreadable;
         }
         throw fault("kallsyms", loc.offsets().orElse(loc.addresses().orElse(loc.names())),
                 "no address encoding maps _stext (symbol " + stextIndex + ") to " + Unsigned.hex(loc.stext())
                         + (tried.isEmpty() ? ": neither kallsyms_addresses nor kallsyms_offsets given"
                         : "; got " + String.join(", ", tried)));
+    }
+
+    /** The offset encodings, in turn; null when none maps _stext right. */
+    private Encoding decodeOffsets(int count, int stextIndex, long[] out, List<String> tried) {
+        long base = loc.offsets().getAsLong();
+        byte[] raw = mem.readBytes(base, count * 4);
+        boolean hasRelBase = loc.relativeBase().isPresent();
+        long relBase = hasRelBase ? mem.readLong(loc.relativeBase().getAsLong()) : 0;
+        for (Encoding e : List.of(Encoding.BASE_RELATIVE, Encoding.ABSOLUTE_PERCPU, Encoding.PLACE_RELATIVE)) {
+            if (e != Encoding.PLACE_RELATIVE && !hasRelBase) {
+                continue;
+            }
+            long stext = offsetAddress(e, raw, stextIndex, base, relBase);
+            if (stext == loc.stext()) {
+                for (int i = 0; i < count; i++) {
+                    out[i] = offsetAddress(e, raw, i, base, relBase);
+                }
+                return e;
+            }
+            tried.add(e.name().toLowerCase(java.util.Locale.ROOT) + " " + Unsigned.hex(stext));
+        }
+        return null;
     }
 
     private static long offsetAddress(Encoding e, byte[] raw, int i, long tableBase, long relBase) {
@@ -214,30 +231,33 @@ public final class KallsymsReader {
         };
     }
 
+    /** A corrupt-table error; the address goes into the text too, as FormatException prints only non-negative offsets. */
     private static FormatException fault(String table, long address, String problem) {
-        return new FormatException("kernel memory (" + table + ")", address, problem);
+        return new FormatException("kernel memory", address, table + " at " + Unsigned.hex(address) + ": " + problem);
     }
 
     /**
      * The start of a table of unknown length, read from kernel memory in growing chunks up to a
-     * limit. Speculative reads past the table's end that fault fall back to the bytes needed.
+     * limit. The first read takes {@code hint} bytes; when a speculative read past the table's end
+     * faults, it and every later read take only the pages needed (or, failing that, the bytes).
      */
     private static final class Window {
         private static final int PAGE = 4096;
         private final AddressSpace mem;
         private final String table;
         private final long base;
+        private final int hint;
         final int limit;
-        byte[] buf;
+        byte[] buf = new byte[0];
         int filled;
+        private boolean cautious;
 
-        Window(AddressSpace mem, String table, long base, int limit, int first) {
+        Window(AddressSpace mem, String table, long base, int limit, int hint) {
             this.mem = mem;
             this.table = table;
             this.base = base;
             this.limit = limit;
-            this.buf = new byte[0];
-            ensure(Math.max(1, Math.min(first, limit)));
+            this.hint = Math.max(1, Math.min(hint, limit));
         }
 
         int byteAt(int p) {
@@ -255,16 +275,25 @@ public final class KallsymsReader {
             if (end > limit) {
                 throw fault(table, base + filled, "table runs past " + limit + " bytes (corrupt length or count)");
             }
-            int want = (int) Math.min(limit, Math.max(end, Math.min((long) filled * 2, (long) filled + (16 << 20))));
+            if (!cautious) {
+                long grown = filled == 0 ? hint : Math.min((long) filled * 2, (long) filled + (16 << 20));
+                int want = (int) Math.min(limit, Math.max(end, grown));
+                try {
+                    grow(want);
+                    return;
+                } catch (MemoryFault f) {
+                    cautious = true;
+                }
+            }
+            long endAddr = base + end;
+            int toPage = (int) Math.min(limit, end + ((PAGE - (endAddr & (PAGE - 1))) & (PAGE - 1)));
             try {
-                grow(want);
+                grow(toPage);
             } catch (MemoryFault f) {
-                long endAddr = base + end;
-                int needed = (int) Math.min(limit, end + (PAGE - 1 - ((endAddr - 1) & (PAGE - 1))));
-                if (needed >= want) {
+                if (toPage == end) {
                     throw f;
                 }
-                grow(needed);
+                grow(end);
             }
         }
 

@@ -5,14 +5,12 @@ import dev.vmcore.util.Unsigned;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * An immutable symbol table: parallel arrays sorted by unsigned address, searched by binary
- * search, plus a name index. Symbols at the same address keep the order they were added in; the
+ * search, plus a name index built on the first lookup by name. Symbols at the same address keep the order they were added in; the
  * first of them is the one {@link #containing} reports, as the kernel's own kallsyms lookup does.
  *
  * <p>Build one with {@link #builder}. Lookups allocate only the {@link Symbol} they return.
@@ -24,9 +22,8 @@ public final class SortedSymbolTable implements SymbolTable {
     private final long[] sizes;
     private final char[] types;
     private final String[] names;
-    /** Name to the index of its first symbol (address order); later ones chain through {@link #nextSameName}. */
-    private final Map<String, Integer> byName;
-    private final int[] nextSameName;
+    /** Built on the first lookup by name, so a table that is only searched by address never pays for it. */
+    private volatile NameIndex byName;
 
     private SortedSymbolTable(String source, String module, long[] addresses, long[] sizes, char[] types,
                               String[] names) {
@@ -36,19 +33,6 @@ public final class SortedSymbolTable implements SymbolTable {
         this.sizes = sizes;
         this.types = types;
         this.names = names;
-        this.nextSameName = new int[names.length];
-        this.byName = HashMap.newHashMap(names.length);
-        int[] last = new int[names.length];
-        for (int i = 0; i < names.length; i++) {
-            nextSameName[i] = -1;
-            Integer first = byName.putIfAbsent(names[i], i);
-            if (first != null) {
-                nextSameName[last[first]] = i;
-                last[first] = i;
-            } else {
-                last[i] = i;
-            }
-        }
     }
 
     /**
@@ -58,6 +42,32 @@ public final class SortedSymbolTable implements SymbolTable {
      */
     public static Builder builder(String source, String module) {
         return new Builder(source, module);
+    }
+
+    /**
+     * A table over the first {@code count} entries of parallel arrays. Arrays already in address
+     * order and of exactly that length are taken over without a copy (the caller must not change
+     * them); others are copied in address order. For readers that fill arrays themselves.
+     */
+    static SortedSymbolTable of(String source, String module, long[] addresses, long[] sizes, char[] types,
+                                String[] names, int count) {
+        int[] order = Builder.sortedOrder(addresses, count);
+        if (order == null && addresses.length == count && sizes.length == count && types.length == count
+                && names.length == count) {
+            return new SortedSymbolTable(source, module, addresses, sizes, types, names);
+        }
+        long[] a = new long[count];
+        long[] s = new long[count];
+        char[] t = new char[count];
+        String[] n = new String[count];
+        for (int i = 0; i < count; i++) {
+            int k = order == null ? i : order[i];
+            a[i] = addresses[k];
+            s[i] = sizes[k];
+            t[i] = types[k];
+            n[i] = names[k];
+        }
+        return new SortedSymbolTable(source, module, a, s, t, n);
     }
 
     /** Number of symbols. */
@@ -118,23 +128,39 @@ public final class SortedSymbolTable implements SymbolTable {
         return lo - 1;
     }
 
+    /** The index of the first symbol (in address order) named {@code name}, or -1. */
+    public int indexOf(String name) {
+        return names().first(name);
+    }
+
     @Override
     public Optional<Symbol> find(String name) {
-        Integer i = byName.get(name);
-        return i == null ? Optional.empty() : Optional.of(symbol(i));
+        int i = indexOf(name);
+        return i < 0 ? Optional.empty() : Optional.of(symbol(i));
     }
 
     @Override
     public List<Symbol> findAll(String name) {
-        Integer first = byName.get(name);
-        if (first == null) {
-            return List.of();
-        }
+        NameIndex index = names();
         List<Symbol> out = new ArrayList<>(1);
-        for (int i = first; i >= 0; i = nextSameName[i]) {
+        for (int i = index.first(name); i >= 0; i = index.next[i]) {
             out.add(symbol(i));
         }
         return out;
+    }
+
+    private NameIndex names() {
+        NameIndex index = byName;
+        if (index == null) {
+            synchronized (this) {
+                index = byName;
+                if (index == null) {
+                    index = new NameIndex(names);
+                    byName = index;
+                }
+            }
+        }
+        return index;
     }
 
     @Override
@@ -167,6 +193,59 @@ public final class SortedSymbolTable implements SymbolTable {
     @Override
     public String toString() {
         return "SortedSymbolTable[" + source + ", " + names.length + " symbols]";
+    }
+
+    /**
+     * Names to symbol indexes: an open-addressing hash table of first indexes (no boxing, no
+     * per-entry objects), symbols sharing a name chained in address order through {@link #next}.
+     */
+    private static final class NameIndex {
+        private final String[] names;
+        private final int[] slots;
+        final int[] next;
+
+        NameIndex(String[] names) {
+            this.names = names;
+            int cap = Integer.highestOneBit(Math.max(4, names.length * 2 - 1)) << 1;
+            this.slots = new int[cap];
+            this.next = new int[names.length];
+            int[] last = new int[names.length];
+            int mask = cap - 1;
+            for (int i = 0; i < names.length; i++) {
+                next[i] = -1;
+                int h = spread(names[i].hashCode()) & mask;
+                while (true) {
+                    int first = slots[h] - 1;
+                    if (first < 0) {
+                        slots[h] = i + 1;
+                        last[i] = i;
+                        break;
+                    }
+                    if (names[first].equals(names[i])) {
+                        next[last[first]] = i;
+                        last[first] = i;
+                        break;
+                    }
+                    h = (h + 1) & mask;
+                }
+            }
+        }
+
+        int first(String name) {
+            int mask = slots.length - 1;
+            int h = spread(name.hashCode()) & mask;
+            while (true) {
+                int first = slots[h] - 1;
+                if (first < 0 || names[first].equals(name)) {
+                    return first;
+                }
+                h = (h + 1) & mask;
+            }
+        }
+
+        private static int spread(int h) {
+            return h ^ (h >>> 16) ^ (h >>> 7);
+        }
     }
 
     /** Collects symbols in any order; {@link #build} sorts them (stably) by unsigned address. */
@@ -209,23 +288,14 @@ public final class SortedSymbolTable implements SymbolTable {
         }
 
         public SortedSymbolTable build() {
-            int[] order = sortedOrder(addresses, count);
-            long[] a = new long[count];
-            long[] s = new long[count];
-            char[] t = new char[count];
-            String[] n = new String[count];
-            for (int i = 0; i < count; i++) {
-                int k = order == null ? i : order[i];
-                a[i] = addresses[k];
-                s[i] = sizes[k];
-                t[i] = types[k];
-                n[i] = names[k];
-            }
-            return new SortedSymbolTable(source, module, a, s, t, n);
+            return of(source, module, addresses, sizes, types, names, count);
         }
 
-        /** A stable permutation sorting {@code keys[0..n)} unsigned, or null when already sorted. */
-        private static int[] sortedOrder(long[] keys, int n) {
+        /**
+         * A stable permutation sorting {@code keys[0..n)} unsigned, or null when already sorted. A
+         * bottom-up merge sort that moves the keys with the indexes, so merging reads memory in order.
+         */
+        static int[] sortedOrder(long[] keys, int n) {
             boolean sorted = true;
             for (int i = 1; i < n && sorted; i++) {
                 sorted = Unsigned.lessOrEqual(keys[i - 1], keys[i]);
@@ -233,33 +303,37 @@ public final class SortedSymbolTable implements SymbolTable {
             if (sorted) {
                 return null;
             }
+            long[] k = java.util.Arrays.copyOf(keys, n);
             int[] idx = new int[n];
             for (int i = 0; i < n; i++) {
                 idx[i] = i;
             }
-            int[] tmp = new int[n];
+            long[] k2 = new long[n];
+            int[] idx2 = new int[n];
             for (int width = 1; width < n; width *= 2) {
-                for (int lo = 0; lo < n - width; lo += 2 * width) {
-                    merge(keys, idx, tmp, lo, lo + width, Math.min(lo + 2 * width, n));
+                for (int lo = 0; lo < n; lo += 2 * width) {
+                    int mid = Math.min(lo + width, n);
+                    int hi = Math.min(lo + 2 * width, n);
+                    int i = lo;
+                    int j = mid;
+                    for (int o = lo; o < hi; o++) {
+                        if (j >= hi || (i < mid && Unsigned.lessOrEqual(k[i], k[j]))) {
+                            k2[o] = k[i];
+                            idx2[o] = idx[i++];
+                        } else {
+                            k2[o] = k[j];
+                            idx2[o] = idx[j++];
+                        }
+                    }
                 }
+                long[] tk = k;
+                k = k2;
+                k2 = tk;
+                int[] ti = idx;
+                idx = idx2;
+                idx2 = ti;
             }
             return idx;
-        }
-
-        private static void merge(long[] keys, int[] idx, int[] tmp, int lo, int mid, int hi) {
-            if (Unsigned.lessOrEqual(keys[idx[mid - 1]], keys[idx[mid]])) {
-                return;
-            }
-            System.arraycopy(idx, lo, tmp, lo, hi - lo);
-            int i = lo;
-            int j = mid;
-            for (int k = lo; k < hi; k++) {
-                if (j >= hi || (i < mid && Unsigned.lessOrEqual(keys[tmp[i]], keys[tmp[j]]))) {
-                    idx[k] = tmp[i++];
-                } else {
-                    idx[k] = tmp[j++];
-                }
-            }
         }
     }
 }

@@ -1,0 +1,275 @@
+package dev.vmcore.format.elf;
+
+import dev.vmcore.util.ByteCursor;
+import dev.vmcore.util.ByteSource;
+import dev.vmcore.util.FileByteSource;
+import dev.vmcore.util.FormatException;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The section headers, symbol table, build id and kernel banner of an ELF64 little-endian file
+ * (a vmlinux or a .ko), read with positional reads over a {@link ByteSource}.
+ *
+ * <p>Opening reads only the file header and the section headers; {@link #symbols()} reads
+ * {@code .symtab} and its string table with one read each, on first use. jelf 0.12.0 is not used
+ * here: asking it for any section builds every symbol or relocation of that section through
+ * byte-at-a-time reads, which took seconds on a 560 MB vmlinux (see the package notes).
+ */
+public final class ElfSymbols implements AutoCloseable {
+    /** Upper bound on sections; a vmlinux has about 80, a .ko built with -ffunction-sections some thousands. */
+    static final int MAX_SECTIONS = 1 << 20;
+    /** Longest linux_banner read. */
+    static final int MAX_BANNER = 1024;
+    static final int SYM_SIZE = 24;
+
+    private final ByteSource src;
+    private final boolean ownsSource;
+    private final ElfHeader header;
+    private final List<ElfSection> sections;
+    private List<ElfSymbol> symbols;
+
+    private ElfSymbols(ByteSource src, boolean ownsSource) {
+        this.src = src;
+        this.ownsSource = ownsSource;
+        this.header = ElfHeader.read(src);
+        this.sections = readSections();
+    }
+
+    /** Opens {@code path} and reads its section headers; the file stays open until {@link #close}. */
+    public static ElfSymbols open(Path path) {
+        FileByteSource f = FileByteSource.open(path);
+        try {
+            return new ElfSymbols(f, true);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /** Reads the section headers of {@code src}; the caller keeps ownership of it. */
+    public static ElfSymbols read(ByteSource src) {
+        return new ElfSymbols(src, false);
+    }
+
+    public String name() {
+        return src.name();
+    }
+
+    public ElfHeader header() {
+        return header;
+    }
+
+    public List<ElfSection> sections() {
+        return sections;
+    }
+
+    /** The first section named {@code name}. */
+    public Optional<ElfSection> section(String name) {
+        return sections.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The bytes of {@code s} as a window onto the file (nothing is read until asked). */
+    public ByteSource contents(ElfSection s) {
+        if (!s.hasContents()) {
+            return src.slice(0, 0);
+        }
+        return src.slice(s.offset(), s.size());
+    }
+
+    /** Every entry of {@code .symtab} but the null entry 0, in table order; empty for a stripped file. */
+    public synchronized List<ElfSymbol> symbols() {
+        if (symbols == null) {
+            symbols = sections.stream().filter(s -> s.type() == ElfSection.SHT_SYMTAB).findFirst()
+                    .map(this::readSymtab).orElse(List.of());
+        }
+        return symbols;
+    }
+
+    /** The GNU build id (NT_GNU_BUILD_ID in {@code .note.gnu.build-id}) as lowercase hex. */
+    public Optional<String> buildId() {
+        for (ElfSection s : sections) {
+            if (s.type() != ElfSection.SHT_NOTE || s.size() > 1 << 20) {
+                continue;
+            }
+            byte[] area = readSection(s);
+            for (ElfNote n : ElfNote.parseAll(src.name(), area, s.offset())) {
+                if (n.type() == 3 && n.name().equals("GNU")) {
+                    return Optional.of(HexFormat.of().formatHex(n.desc()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The contents of {@code linux_banner} ("Linux version ... \n"), read from the file through the
+     * symbol's section; empty when there is no such symbol or it is not stored in the file.
+     */
+    public Optional<String> linuxBanner() {
+        for (ElfSymbol sym : symbols()) {
+            if (!sym.name().equals("linux_banner") || !sym.isDefined() || sym.sectionIndex() >= sections.size()) {
+                continue;
+            }
+            ElfSection s = sections.get(sym.sectionIndex());
+            long rel = sym.value() - s.addr();
+            long len = sym.size() > 0 ? Math.min(sym.size(), MAX_BANNER) : MAX_BANNER;
+            if (!s.hasContents() || rel < 0 || rel >= s.size()) {
+                return Optional.empty();
+            }
+            len = Math.min(len, s.size() - rel);
+            byte[] b = src.readBytes(s.offset() + rel, (int) len);
+            int end = 0;
+            while (end < b.length && b[end] != 0) {
+                end++;
+            }
+            return Optional.of(new String(b, 0, end, StandardCharsets.ISO_8859_1));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        if (ownsSource) {
+            src.close();
+        }
+    }
+
+    private List<ElfSection> readSections() {
+        long shoff = header.shoff();
+        if (shoff == 0) {
+            return List.of();
+        }
+        if (header.shentsize() != ElfSection.SIZE) {
+            throw new FormatException(src.name(), 58, "section header size " + header.shentsize() + ", expected "
+                    + ElfSection.SIZE);
+        }
+        if (shoff < 0 || shoff > src.size() - ElfSection.SIZE) {
+            throw new FormatException(src.name(), 40, "section headers at 0x" + Long.toHexString(shoff)
+                    + " lie past the end of the file");
+        }
+        ByteCursor zero = src.cursor(shoff, ElfSection.SIZE);
+        long count = header.shnum();
+        if (count == 0) {
+            count = zero.skip(32).u64(); // the gABI's extended count: section 0's sh_size
+        }
+        int strndx = header.shstrndx();
+        if (strndx == ElfSymbol.SHN_XINDEX) {
+            strndx = (int) zero.seek(40).u32(); // section 0's sh_link
+        }
+        if (count > MAX_SECTIONS || count * ElfSection.SIZE > src.size() - shoff) {
+            throw new FormatException(src.name(), shoff, count + " section headers do not fit in the file");
+        }
+        int n = (int) count;
+        ByteCursor c = src.cursor(shoff, n * ElfSection.SIZE);
+        int[] nameOffsets = new int[n];
+        long[][] fields = new long[n][];
+        for (int i = 0; i < n; i++) {
+            nameOffsets[i] = c.s32();
+            fields[i] = new long[] {c.u32(), c.u64(), c.u64(), c.u64(), c.u64(), c.u32(), c.u32(), c.u64(), c.u64()};
+        }
+        byte[] names = new byte[0];
+        if (strndx > 0 && strndx < n) {
+            long[] f = fields[strndx];
+            names = readRange(f[3], f[4], shoff + (long) strndx * ElfSection.SIZE, "section-name table");
+        }
+        List<ElfSection> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long[] f = fields[i];
+            String name = cString(names, nameOffsets[i] & 0xffffffffL);
+            out.add(new ElfSection(i, name, (int) f[0], f[1], f[2], f[3], f[4], (int) f[5], (int) f[6], f[8]));
+        }
+        return List.copyOf(out);
+    }
+
+    private List<ElfSymbol> readSymtab(ElfSection symtab) {
+        long headerAt = header.shoff() + (long) symtab.index() * ElfSection.SIZE;
+        if (symtab.entsize() != SYM_SIZE || symtab.size() % SYM_SIZE != 0) {
+            throw new FormatException(src.name(), headerAt, "symbol table entry size " + symtab.entsize()
+                    + " or size " + symtab.size() + " is not a multiple of " + SYM_SIZE);
+        }
+        if (symtab.link() <= 0 || symtab.link() >= sections.size()) {
+            throw new FormatException(src.name(), headerAt, "symbol table names string table " + symtab.link()
+                    + ", which does not exist");
+        }
+        byte[] syms = readSection(symtab);
+        byte[] strings = readSection(sections.get(symtab.link()));
+        byte[] xindex = sections.stream()
+                .filter(s -> s.type() == ElfSection.SHT_SYMTAB_SHNDX && s.link() == symtab.index())
+                .findFirst().map(this::readSection).orElse(null);
+        char[] letters = sectionLetters();
+        int count = syms.length / SYM_SIZE;
+        List<ElfSymbol> out = new ArrayList<>(Math.max(0, count - 1));
+        for (int i = 1; i < count; i++) {
+            int p = i * SYM_SIZE;
+            long nameOff = ByteCursor.getInt(syms, p) & 0xffffffffL;
+            int info = syms[p + 4] & 0xff;
+            int shndx = (syms[p + 6] & 0xff) | (syms[p + 7] & 0xff) << 8;
+            long value = ByteCursor.getLong(syms, p + 8);
+            long size = ByteCursor.getLong(syms, p + 16);
+            if (shndx == ElfSymbol.SHN_XINDEX && xindex != null && (long) i * 4 + 4 <= xindex.length) {
+                shndx = ByteCursor.getInt(xindex, i * 4);
+            }
+            if (nameOff >= strings.length && nameOff != 0) {
+                throw new FormatException(src.name(), symtab.offset() + p, "symbol " + i + " name offset 0x"
+                        + Long.toHexString(nameOff) + " lies outside its string table");
+            }
+            int type = info & 0xf;
+            int binding = info >>> 4;
+            out.add(new ElfSymbol(cString(strings, nameOff), value, size, type, binding, shndx, sectionName(shndx),
+                    NmType.of(type, binding, shndx, letters)));
+        }
+        return out;
+    }
+
+    private String sectionName(int shndx) {
+        return switch (shndx) {
+            case ElfSymbol.SHN_UNDEF -> "*UND*";
+            case ElfSymbol.SHN_ABS -> "*ABS*";
+            case ElfSymbol.SHN_COMMON -> "*COM*";
+            default -> shndx >= 0 && shndx < sections.size() ? sections.get(shndx).name() : "*UNKNOWN*";
+        };
+    }
+
+    /** The lowercase nm letter of each section, as BFD derives it from the ELF section flags. */
+    private char[] sectionLetters() {
+        char[] letters = new char[sections.size()];
+        for (ElfSection s : sections) {
+            letters[s.index()] = NmType.ofSection(s);
+        }
+        return letters;
+    }
+
+    private byte[] readSection(ElfSection s) {
+        if (!s.hasContents()) {
+            return new byte[0];
+        }
+        return readRange(s.offset(), s.size(), header.shoff() + (long) s.index() * ElfSection.SIZE,
+                "section " + s.index() + " (" + s.name() + ")");
+    }
+
+    private byte[] readRange(long offset, long size, long headerAt, String what) {
+        if (offset < 0 || size < 0 || size > Integer.MAX_VALUE - 8 || offset > src.size() - size) {
+            throw new FormatException(src.name(), headerAt, what + ": 0x" + Long.toHexString(size)
+                    + " bytes at 0x" + Long.toHexString(offset) + " do not fit in the file");
+        }
+        return src.readBytes(offset, (int) size);
+    }
+
+    private static String cString(byte[] table, long offset) {
+        if (offset >= table.length) {
+            return "";
+        }
+        int start = (int) offset;
+        int end = start;
+        while (end < table.length && table[end] != 0) {
+            end++;
+        }
+        return new String(table, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+}
