@@ -16,7 +16,7 @@ final class InputFiles {
     private InputFiles() {
     }
 
-    static SessionInputs recognise(List<Path> files, List<Path> moduleDirs) {
+    static SessionInputs recognise(List<Path> files, List<Path> moduleDirs, boolean force) {
         if (files.isEmpty()) {
             throw new Main.InputError("vmcore: no dump file given (usage: vmcore [OPTIONS] [VMLINUX] DUMP)");
         }
@@ -56,6 +56,6 @@ final class InputFiles {
                 throw new Main.InputError("vmcore: -m " + dir + ": not a directory");
             }
         }
-        return new SessionInputs(dumps, Optional.ofNullable(vmlinux), moduleDirs);
+        return new SessionInputs(dumps, Optional.ofNullable(vmlinux), moduleDirs, force);
     }
 }

@@ -53,6 +53,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--debug", description = "show stack traces of errors")
     boolean debug;
 
+    @Option(names = "--force", description = "use the vmlinux even if it does not match the dump")
+    boolean force;
+
     private final PrintWriter out;
     private final PrintWriter err;
 
@@ -111,7 +114,7 @@ public final class Main implements Callable<Integer> {
 
     /** Recognises the files and opens the session; any problem is an InputError (exit status 2). */
     Session openSession(List<Path> givenFiles) {
-        var inputs = InputFiles.recognise(givenFiles, moduleDirs);
+        var inputs = InputFiles.recognise(givenFiles, moduleDirs, force);
         try {
             return Session.open(inputs);
         } catch (InputError e) {

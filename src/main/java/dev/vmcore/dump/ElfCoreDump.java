@@ -247,6 +247,28 @@ public final class ElfCoreDump implements DumpFile {
             return rel >= s.availableInFile() ? PageState.TRUNCATED : PageState.PRESENT;
         }
 
+        /**
+         * Read-ahead for a sequential reader (see PagedMemory): {@code pfn} and the whole pages after it
+         * that the same segment holds in the file, with one read.
+         */
+        @Override
+        protected int loadAhead(long pfn, byte[] buf, int maxPages) {
+            long start = pfn * PAGE_SIZE;
+            int i = find(start);
+            if (i < 0) {
+                return 0;
+            }
+            Segment s = segments.get(i);
+            long rel = start - s.paddr();
+            long inFile = Math.min(s.fileSize(), s.availableInFile()) - rel;
+            int n = (int) Math.min(Math.min(maxPages, buf.length / PAGE_SIZE), inFile / PAGE_SIZE);
+            if (n <= 0) {
+                return 0;
+            }
+            src.readFully(s.offset() + rel, buf, 0, n * PAGE_SIZE);
+            return n;
+        }
+
         @Override
         protected void loadPage(long pfn, byte[] page) {
             long start = pfn * PAGE_SIZE;

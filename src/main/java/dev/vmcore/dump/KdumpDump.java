@@ -318,6 +318,12 @@ final class KdumpDump implements DumpFile {
         }
 
         @Override
+        protected int loadAhead(long pfn, byte[] page, int maxPages) {
+            KdumpPart p = part(pfn);
+            return p == null ? 0 : p.loadAhead(pfn, page, maxPages);
+        }
+
+        @Override
         public long maxPfn() {
             long max = 0;
             for (KdumpPart p : parts) {

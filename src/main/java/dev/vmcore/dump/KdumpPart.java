@@ -46,9 +46,23 @@ final class KdumpPart {
     private final Optional<String> subHeaderVmcoreinfo;
     private final List<String> warnings = new ArrayList<>();
     private final PageCache descBlocks = new PageCache(64);
+    /**
+     * Per thread: the last page looked up and its descriptor, and a buffer for compressed data. A read
+     * asks {@link #state} and then {@link #load} for the same pfn; the memo spares the second rank and
+     * descriptor-block lookup, the buffer an allocation per page.
+     */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /** One page descriptor, with where it was read for messages. */
     record Descriptor(long offset, long size, int flags, long pageFlags, long at) {
+    }
+
+    private static final class Scratch {
+        long pfn = -1;
+        Descriptor descriptor;
+        byte[] data = new byte[0];
+        byte[] span = new byte[0];
+        Descriptor[] run = new Descriptor[0];
     }
 
     private KdumpPart(ByteSource src) {
@@ -150,13 +164,23 @@ final class KdumpPart {
         if (s != PageState.PRESENT) {
             return s;
         }
-        return descriptorState(descriptor(descIndex(pfn)));
+        return descriptorState(descriptorOf(pfn));
+    }
+
+    /** The descriptor of {@code pfn} (dumped per the bitmaps), or null when the file ends before it. */
+    private Descriptor descriptorOf(long pfn) {
+        Scratch s = scratch.get();
+        if (s.pfn != pfn) {
+            s.descriptor = descriptor(descIndex(pfn));
+            s.pfn = pfn;
+        }
+        return s.descriptor;
     }
 
     /** Fills {@code page} with page frame {@code pfn}, whose state is PRESENT. */
     void load(long pfn, byte[] page) {
         long paddr = pfn * header.blockSize();
-        Descriptor d = descriptor(descIndex(pfn));
+        Descriptor d = descriptorOf(pfn);
         if (d == null || d.offset() == 0) {
             throw new MemoryFault.Truncated(paddr, "its page descriptor is missing from " + name());
         }
@@ -172,8 +196,87 @@ final class KdumpPart {
                     + " points outside the file (data at 0x" + Long.toHexString(d.offset()) + ", " + d.size()
                     + " bytes; file size 0x" + Long.toHexString(src.size()) + ")");
         }
-        byte[] data = src.readBytes(d.offset(), (int) d.size());
-        PageDecompressor.decompress(name(), d.offset(), d.flags(), data, page);
+        int size = (int) d.size();
+        Scratch s = scratch.get();
+        if (s.data.length < size) {
+            s.data = new byte[2 * header.blockSize()];
+        }
+        src.readFully(d.offset(), s.data, 0, size);
+        PageDecompressor.decompress(name(), d.offset(), d.flags(), s.data, size, page);
+    }
+
+    /**
+     * Read-ahead (PagedMemory.loadAhead): {@code pfn}, whose state is PRESENT, and the page frames right
+     * after it in this file's range that are PRESENT with their data following on in the file (makedumpfile
+     * and QEMU write page data in pfn order), or ZERO, into {@code buf}: one read for all their data,
+     * then a decompression each. Stops at any other page, or at a descriptor that {@link #load} would
+     * refuse. Returns the number of pages put in {@code buf}, 0 if {@code pfn} itself does not qualify.
+     */
+    int loadAhead(long pfn, byte[] buf, int maxPages) {
+        int bs = header.blockSize();
+        int max = (int) Math.min(Math.min(maxPages, buf.length / bs), endPfn - pfn);
+        if (max <= 0 || bitmapState(pfn) != PageState.PRESENT) {
+            return 0;
+        }
+        Scratch sc = scratch.get();
+        if (sc.run.length < max) {
+            sc.run = new Descriptor[max];
+        }
+        Descriptor[] run = sc.run;
+        long first = descIndex(pfn);
+        long spanStart = -1;
+        long spanEnd = -1;
+        int n = 0;
+        for (; n < max; n++) {
+            long p = pfn + n;
+            if (n > 0 && bitmapState(p) != PageState.PRESENT) {
+                break;
+            }
+            Descriptor d = descriptor(first + n);
+            PageState st = descriptorState(d);
+            if (st == PageState.ZERO) {
+                run[n] = null;
+                continue;
+            }
+            if (st != PageState.PRESENT || d.size() <= 0 || d.size() > 2L * bs || d.offset() < 0
+                    || d.offset() > src.size() - d.size()) {
+                break;
+            }
+            if (spanStart < 0) {
+                spanStart = d.offset();
+            } else if (d.offset() != spanEnd || spanEnd + d.size() - spanStart > 2L * bs * max) {
+                break;
+            }
+            spanEnd = d.offset() + d.size();
+            run[n] = d;
+        }
+        if (n == 0 || spanStart < 0) {
+            return 0; // pfn itself is not readable this way (or all zero pages): load() says why
+        }
+        int spanLen = (int) (spanEnd - spanStart);
+        if (sc.span.length < spanLen) {
+            sc.span = new byte[(int) (2L * bs * Math.max(max, maxPages))];
+        }
+        src.readFully(spanStart, sc.span, 0, spanLen);
+        for (int k = 0; k < n; k++) {
+            Descriptor d = run[k];
+            if (d == null) {
+                java.util.Arrays.fill(buf, k * bs, (k + 1) * bs, (byte) 0);
+            } else {
+                try {
+                    PageDecompressor.decompress(name(), d.offset(), d.flags(), sc.span, (int) (d.offset() - spanStart),
+                            (int) d.size(), buf, k * bs, bs);
+                } catch (FormatException e) {
+                    if (k == 0) {
+                        throw e;
+                    }
+                    n = k; // a bad page later in the run faults when it is read, not now
+                    break;
+                }
+            }
+        }
+        java.util.Arrays.fill(run, 0, max, null);
+        return n;
     }
 
     /** Counts of the pages in this file's range, by a sequential pass over bitmaps and descriptors. */

@@ -1,7 +1,6 @@
 package dev.vmcore.dump;
 
 import dev.vmcore.util.FormatException;
-import io.airlift.compress.Decompressor;
 import io.airlift.compress.lzo.LzoDecompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import io.airlift.compress.zstd.ZstdDecompressor;
@@ -17,7 +16,9 @@ import java.util.zip.Inflater;
  * ({@code compress2}), lzo raw LZO1X, snappy a raw snappy block, zstd a zstd frame.
  *
  * <p>The only class that touches aircompressor. Thread-safe: the LZO and Snappy decompressors are
- * stateless; zstd's and zlib's keep buffers, so each thread has its own.
+ * stateless; zstd's and zlib's keep buffers, so each thread has its own. The zlib {@link Inflater} is
+ * reset and reused for every page of its thread: creating and ending one per page (native state and
+ * a 32 KiB window each time) cost as much as inflating the page (scripts/bench-read).
  */
 final class PageDecompressor {
     static final int ZLIB = 0x1;
@@ -28,6 +29,8 @@ final class PageDecompressor {
     private static final LzoDecompressor LZO_DECOMPRESSOR = new LzoDecompressor();
     private static final SnappyDecompressor SNAPPY_DECOMPRESSOR = new SnappyDecompressor();
     private static final ThreadLocal<ZstdDecompressor> ZSTD_DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressor::new);
+    private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(Inflater::new);
+    private static final byte[] EMPTY = new byte[0];
 
     private PageDecompressor() {
     }
@@ -58,27 +61,41 @@ final class PageDecompressor {
      * @throws FormatException when the data does not decompress to exactly {@code page.length} bytes
      */
     static void decompress(String source, long offset, int flags, byte[] data, byte[] page) {
+        decompress(source, offset, flags, data, data.length, page);
+    }
+
+    /** As {@link #decompress(String, long, int, byte[], byte[])} with the data in {@code data[0, length)}. */
+    static void decompress(String source, long offset, int flags, byte[] data, int length, byte[] page) {
+        decompress(source, offset, flags, data, 0, length, page, 0, page.length);
+    }
+
+    /**
+     * Fills {@code out[outOff, outOff+pageSize)} with the page stored as {@code data[dataOff,
+     * dataOff+length)}.
+     */
+    static void decompress(String source, long offset, int flags, byte[] data, int dataOff, int length, byte[] out,
+                           int outOff, int pageSize) {
         int n;
         try {
             if ((flags & ZLIB) != 0) {
-                n = inflate(source, offset, data, page);
+                n = inflate(source, offset, data, dataOff, length, out, outOff, pageSize);
             } else if ((flags & LZO) != 0) {
-                n = run(LZO_DECOMPRESSOR, data, page);
+                n = LZO_DECOMPRESSOR.decompress(data, dataOff, length, out, outOff, pageSize);
             } else if ((flags & SNAPPY) != 0) {
-                int len = SnappyDecompressor.getUncompressedLength(data, 0);
-                if (len != page.length) {
+                int len = SnappyDecompressor.getUncompressedLength(data, dataOff);
+                if (len != pageSize) {
                     throw bad(source, offset, "snappy", "declares " + len + " bytes");
                 }
-                n = run(SNAPPY_DECOMPRESSOR, data, page);
+                n = SNAPPY_DECOMPRESSOR.decompress(data, dataOff, length, out, outOff, pageSize);
             } else if ((flags & ZSTD) != 0) {
-                n = run(ZSTD_DECOMPRESSOR.get(), data, page);
+                n = ZSTD_DECOMPRESSOR.get().decompress(data, dataOff, length, out, outOff, pageSize);
             } else {
-                if (data.length != page.length) {
-                    throw new FormatException(source, offset, "uncompressed page of " + data.length
-                            + " bytes, expected " + page.length);
+                if (length != pageSize) {
+                    throw new FormatException(source, offset, "uncompressed page of " + length
+                            + " bytes, expected " + pageSize);
                 }
-                System.arraycopy(data, 0, page, 0, page.length);
-                n = page.length;
+                System.arraycopy(data, dataOff, out, outOff, pageSize);
+                n = pageSize;
             }
         } catch (FormatException e) {
             throw e;
@@ -88,22 +105,20 @@ final class PageDecompressor {
             throw bad(source, offset, String.join("+", names(flags)), e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : ""));
         }
-        if (n != page.length) {
+        if (n != pageSize) {
             throw bad(source, offset, String.join("+", names(flags)), "gives " + n + " bytes");
         }
     }
 
-    private static int run(Decompressor d, byte[] data, byte[] page) {
-        return d.decompress(data, 0, data.length, page, 0, page.length);
-    }
-
-    private static int inflate(String source, long offset, byte[] data, byte[] page) {
-        Inflater inf = new Inflater();
+    private static int inflate(String source, long offset, byte[] data, int dataOff, int length, byte[] out,
+                               int outOff, int pageSize) {
+        Inflater inf = INFLATER.get();
+        inf.reset();
         try {
-            inf.setInput(data);
+            inf.setInput(data, dataOff, length);
             int n = 0;
-            while (n < page.length && !inf.finished()) {
-                int k = inf.inflate(page, n, page.length - n);
+            while (n < pageSize && !inf.finished()) {
+                int k = inf.inflate(out, outOff + n, pageSize - n);
                 if (k == 0) {
                     throw bad(source, offset, "zlib", "stream ends early after " + n + " bytes");
                 }
@@ -112,17 +127,17 @@ final class PageDecompressor {
             if (!inf.finished()) {
                 // The output is full; one more call consumes the stream's checksum, or finds more data.
                 if (inf.inflate(new byte[1]) > 0) {
-                    throw bad(source, offset, "zlib", "gives more than " + page.length + " bytes");
+                    throw bad(source, offset, "zlib", "gives more than " + pageSize + " bytes");
                 }
                 if (!inf.finished()) {
-                    throw bad(source, offset, "zlib", "stream does not end after " + page.length + " bytes");
+                    throw bad(source, offset, "zlib", "stream does not end after " + pageSize + " bytes");
                 }
             }
             return n;
         } catch (DataFormatException e) {
             throw bad(source, offset, "zlib", e.getMessage());
         } finally {
-            inf.end();
+            inf.setInput(EMPTY); // drop the reference to the caller's buffer
         }
     }
 

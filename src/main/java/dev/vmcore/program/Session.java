@@ -3,10 +3,16 @@ package dev.vmcore.program;
 import dev.vmcore.dump.DumpFile;
 import dev.vmcore.dump.DumpOpener;
 import dev.vmcore.dump.VmcoreInfo;
+import dev.vmcore.format.elf.ElfSymbols;
 import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.memory.PagingConfig;
 import dev.vmcore.memory.x86_64.X86_64AddressSpace;
 import dev.vmcore.symbols.KallsymsLocations;
+import dev.vmcore.symbols.KallsymsReader;
+import dev.vmcore.symbols.Symbol;
+import dev.vmcore.symbols.SymbolTable;
+import dev.vmcore.symbols.VmlinuxSymbols;
+import dev.vmcore.util.VmcoreException;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -18,24 +24,55 @@ import java.util.function.Supplier;
  * needs; commands reach them only through this object.
  */
 public final class Session implements AutoCloseable {
+    /** Direct-map bases without KASLR's memory randomisation (Documentation/arch/x86/x86_64/mm.rst). */
+    private static final long DEFAULT_PAGE_OFFSET_4L = 0xffff888000000000L;
+    private static final long DEFAULT_PAGE_OFFSET_5L = 0xff11000000000000L;
+
     private final SessionInputs inputs;
     private final DumpFile dump;
+    private final Optional<ElfSymbols> vmlinux;
     private final Supplier<Optional<VmcoreInfo>> vmcoreInfo;
     private final Supplier<PagingConfig> paging;
     private final Supplier<X86_64AddressSpace> kernelMemory;
+    private final Supplier<SymbolTable> symbols;
+    private final Supplier<Long> directMapBase;
 
-    private Session(SessionInputs inputs, DumpFile dump) {
+    private Session(SessionInputs inputs, DumpFile dump, Optional<ElfSymbols> vmlinux) {
         this.inputs = inputs;
         this.dump = dump;
+        this.vmlinux = vmlinux;
         this.vmcoreInfo = Lazy.of(() -> dump.vmcoreInfo().map(VmcoreInfo::parse));
         this.paging = Lazy.of(() -> KernelLayout.paging(vmcoreInfo(), dump.cpuNotes()));
         this.kernelMemory = Lazy.of(() -> X86_64AddressSpace.kernel(dump.memory(), paging.get()));
+        this.symbols = Lazy.of(this::loadSymbols);
+        this.directMapBase = Lazy.of(this::findDirectMapBase);
     }
 
-    /** Opens the dump named by {@code inputs}; throws a VmcoreException with one line if it cannot be read. */
+    /**
+     * Opens the dump (and vmlinux) named by {@code inputs}; throws a VmcoreException with one line
+     * if either cannot be read, or if the vmlinux does not match the dump and --force was not given.
+     */
     public static Session open(SessionInputs inputs) {
         Objects.requireNonNull(inputs);
-        return new Session(inputs, DumpOpener.open(inputs.dumps()));
+        DumpFile dump = DumpOpener.open(inputs.dumps());
+        Optional<ElfSymbols> vmlinux = Optional.empty();
+        try {
+            if (inputs.vmlinux().isPresent()) {
+                vmlinux = Optional.of(ElfSymbols.open(inputs.vmlinux().get()));
+                if (!inputs.force()) {
+                    Optional<String> why = VmlinuxMatch.mismatch(vmlinux.get(), dump.vmcoreInfo().map(VmcoreInfo::parse));
+                    if (why.isPresent()) {
+                        throw new VmcoreException(inputs.vmlinux().get() + " does not match the dump: " + why.get()
+                                + " (use --force to use it anyway)");
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            vmlinux.ifPresent(ElfSymbols::close);
+            dump.close();
+            throw e;
+        }
+        return new Session(inputs, dump, vmlinux);
     }
 
     public SessionInputs inputs() {
@@ -66,8 +103,44 @@ public final class Session implements AutoCloseable {
         return vmcoreInfo().flatMap(KernelLayout::kallsyms);
     }
 
+    /** The KASLR text offset (VMCOREINFO KERNELOFFSET), 0 when the dump does not say. */
+    public long kaslrOffset() {
+        return vmcoreInfo().flatMap(v -> v.kernelOffset().isPresent()
+                ? Optional.of(v.kernelOffset().getAsLong()) : Optional.<Long>empty()).orElse(0L);
+    }
+
+    /** The kernel's symbols: the vmlinux's symbol table when one was given, else kallsyms from the dump. */
+    public SymbolTable symbols() {
+        return symbols.get();
+    }
+
+    /** Start of the direct map of physical memory (page_offset_base), for ptov. */
+    public long directMapBase() {
+        return directMapBase.get();
+    }
+
+    private SymbolTable loadSymbols() {
+        if (vmlinux.isPresent()) {
+            return VmlinuxSymbols.fromElf(vmlinux.get(), kaslrOffset());
+        }
+        KallsymsLocations loc = kallsymsLocations().orElseThrow(() -> new VmcoreException(
+                "no symbols: the dump's VMCOREINFO does not locate kallsyms (kernels before 6.0 do not"
+                        + " export it); give the matching vmlinux"));
+        return KallsymsReader.read(kernelMemory(), loc);
+    }
+
+    private long findDirectMapBase() {
+        // With memory KASLR the base is in the variable page_offset_base; without it, the default.
+        Optional<Symbol> sym = symbols().find("page_offset_base");
+        if (sym.isPresent()) {
+            return kernelMemory().readLong(sym.get().address());
+        }
+        return paging().fiveLevel() ? DEFAULT_PAGE_OFFSET_5L : DEFAULT_PAGE_OFFSET_4L;
+    }
+
     @Override
     public void close() {
+        vmlinux.ifPresent(ElfSymbols::close);
         dump.close();
     }
 }

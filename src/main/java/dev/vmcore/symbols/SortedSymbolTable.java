@@ -90,7 +90,8 @@ public final class SortedSymbolTable implements SymbolTable {
 
     /**
      * The index of the symbol {@code address} falls in, or -1: the first of the symbols at the
-     * highest address at or below {@code address} whose size is unknown (0) or covers it.
+     * highest address at or below {@code address}, preferring one whose size covers it. Past the
+     * last symbol nothing matches.
      */
     public int indexContaining(long address) {
         int hi = lastAtOrBelow(address);
@@ -98,19 +99,67 @@ public final class SortedSymbolTable implements SymbolTable {
             return -1;
         }
         long start = addresses[hi];
+        if ((start ^ address) < 0) {
+            return -1; // a per-CPU offset or other low-half symbol never contains a kernel address
+        }
         int lo = hi;
         while (lo > 0 && addresses[lo - 1] == start) {
             lo--;
         }
         int unsized = -1;
+        int sized = -1;
         for (int i = lo; i <= hi; i++) {
             if (sizes[i] == 0) {
-                unsized = unsized < 0 ? i : unsized;
+                unsized = preferred(unsized, i);
             } else if (Unsigned.inRange(address, start, sizes[i])) {
-                return i;
+                sized = preferred(sized, i);
             }
         }
-        return unsized;
+        if (sized >= 0) {
+            return sized;
+        }
+        // The last symbol (kallsyms' _end and the like) ends the table: past it (or past its size)
+        // nothing resolves, so module and vmalloc addresses above the image never name it.
+        if (hi == addresses.length - 1 && address != start && (sizes[hi] == 0 || !Unsigned.inRange(address, start, sizes[hi]))) {
+            return -1;
+        }
+        if (unsized >= 0) {
+            return unsized;
+        }
+        // Inside the kernel, an address in the padding after a sized symbol is still named after
+        // it, as crash and the kernel's own %pS do.
+        int any = -1;
+        for (int i = lo; i <= hi; i++) {
+            any = preferred(any, i);
+        }
+        return any;
+    }
+
+    /**
+     * Of two aliases at one address, the one to name it by, whatever order the source listed them
+     * in: a global symbol before a weak one before a local one, then the shorter, then the
+     * alphabetically first name (so kallsyms and the vmlinux symtab agree).
+     */
+    private int preferred(int current, int candidate) {
+        if (current < 0) {
+            return candidate;
+        }
+        int byRank = Integer.compare(rank(types[candidate]), rank(types[current]));
+        if (byRank != 0) {
+            return byRank < 0 ? candidate : current;
+        }
+        int byLength = Integer.compare(names[candidate].length(), names[current].length());
+        if (byLength != 0) {
+            return byLength < 0 ? candidate : current;
+        }
+        return names[candidate].compareTo(names[current]) < 0 ? candidate : current;
+    }
+
+    private static int rank(char type) {
+        if (type == 'W' || type == 'w' || type == 'V' || type == 'v') {
+            return 1;
+        }
+        return Character.isUpperCase(type) ? 0 : 2;
     }
 
     /** Index of the last symbol whose address is at or below {@code address} (unsigned), or -1. */
