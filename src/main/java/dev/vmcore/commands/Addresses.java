@@ -75,8 +75,12 @@ final class Addresses {
 
     /** The session's symbols, or empty when none can be had (the value is then shown raw). */
     static Optional<SymbolTable> symbolsIfAny(Invocation call) {
+        return symbolsIfAny(call.session());
+    }
+
+    static Optional<SymbolTable> symbolsIfAny(dev.vmcore.program.Session session) {
         try {
-            return Optional.of(call.session().symbols());
+            return Optional.of(session.symbols());
         } catch (VmcoreException e) {
             return Optional.empty();
         }

@@ -26,7 +26,7 @@ public final class CommandRegistry {
     /** Every command the tool has. */
     public static CommandRegistry standard() {
         return new CommandRegistry(List.of(new HelpCommand(), new InfoCommand(), new RdCommand(), new VtopCommand(),
-                new SysCommand(), new SymCommand(), new PtovCommand(),
+                new SysCommand(), new SymCommand(), new PtovCommand(), new PCommand(),
                 new QuitCommand()));
     }
 

@@ -2,6 +2,7 @@ package dev.vmcore.commands;
 
 import dev.vmcore.dump.DumpFile;
 import dev.vmcore.dump.VmcoreInfo;
+import dev.vmcore.kernel.KernelVariables;
 import dev.vmcore.kernel.Uts;
 import dev.vmcore.program.Session;
 import dev.vmcore.util.VmcoreException;
@@ -73,22 +74,29 @@ final class SysCommand implements Command {
             }
         });
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("KERNEL", s.inputs().vmlinux().map(Path::toString).orElse("(none: working from the dump alone)"));
+        Optional<KernelVariables> vars = Addresses.symbolsIfAny(s).map(t -> new KernelVariables(t, s.kernelMemory()));
+        boolean tainted = vars.flatMap(KernelVariables::taintedMask).map(m -> m != 0).orElse(false);
+        f.put("KERNEL", s.inputs().vmlinux().map(Path::toString).orElse("(none: working from the dump alone)")
+                + (tainted ? "  [TAINTED]" : ""));
         f.put("DUMPFILE", String.join(" ", dump.files().stream().map(Path::toString).toList())
                 + (dump.dumpLevel() > 0 ? "  [PARTIAL DUMP]" : ""));
-        f.put("CPUS", Long.toString(dump.cpuNotes().stream().filter(c -> c.kind().equals("NT_PRSTATUS")).count()));
+        int cpus = (int) dump.cpuNotes().stream().filter(c -> c.kind().equals("NT_PRSTATUS")).count();
+        int offline = vars.map(v -> v.offlineCpus(cpus).orElse(0)).orElse(0);
+        f.put("CPUS", cpus + (offline > 0 ? " [OFFLINE: " + offline + "]" : ""));
         f.put("DATE", info.flatMap(v -> v.get("CRASHTIME")).map(SysCommand::date).orElse("(no CRASHTIME in VMCOREINFO)"));
         f.put("UPTIME", LATER);
-        f.put("LOAD AVERAGE", LATER);
+        f.put("LOAD AVERAGE", vars.flatMap(KernelVariables::loadAverage).orElse("(unknown: no avenrun symbol)"));
         f.put("TASKS", LATER);
         f.put("NODENAME", uts.map(Uts::nodename).orElse("(unknown)"));
         f.put("RELEASE", uts.map(Uts::release).or(() -> info.flatMap(VmcoreInfo::release)).orElse("(unknown)"));
         f.put("VERSION", uts.map(Uts::version).orElse("(unknown)"));
-        f.put("MACHINE", uts.map(Uts::machine).orElse("(unknown)"));
+        String mhz = vars.map(v -> v.cpuMhz().isPresent() ? "  (" + v.cpuMhz().getAsInt() + " Mhz)" : "").orElse("");
+        f.put("MACHINE", uts.map(Uts::machine).orElse("(unknown)") + mhz);
         DumpFile.PageCounts pages = dump.pageCounts();
         long ramPages = pages.present() + pages.zero() + pages.excluded() + pages.truncated();
         f.put("MEMORY", megabytes(ramPages * dump.memory().pageSize()));
         f.put("PANIC", LATER);
+        f.put("SYMBOLS", Addresses.symbolsIfAny(s).map(t -> t.source()).orElse("(none)"));
         return f;
     }
 
