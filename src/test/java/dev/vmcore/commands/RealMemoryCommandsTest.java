@@ -78,6 +78,23 @@ class RealMemoryCommandsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aMismatchedVmlinuxIsRefusedUnlessForced() throws Exception {
+        TestDumps.Case c61 = TestDumps.cases().stream().filter(c -> c.kernel().equals("6.1")).findFirst().orElseThrow();
+        TestDumps.Case c612 = TestDumps.cases().stream().filter(c -> c.kernel().equals("6.12")).findFirst().orElseThrow();
+        TestDumps.require(c61);
+        TestDumps.require(c612);
+        List<Path> dump = List.of(c61.dir().resolve("vmcore.d31.zlib"));
+        Optional<Path> wrong = Optional.of(c612.kernelDir().resolve("vmlinux"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.vmcore.util.VmcoreException.class,
+                () -> Session.open(new SessionInputs(dump, wrong, List.of())));
+        assertTrue(e.getMessage().contains("does not match the dump: build id"), e.getMessage());
+        assertTrue(e.getMessage().contains("--force"), e.getMessage());
+        try (Session forced = Session.open(new SessionInputs(dump, wrong, List.of(), true))) {
+            assertEquals("vmlinux symtab", forced.symbols().source());
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> sysFieldsEqualCrash() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> sys(c)));
