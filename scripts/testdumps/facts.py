@@ -310,6 +310,10 @@ def write_facts(a):
         p = os.path.join(d, name)
         if os.path.exists(p):
             facts["dumps"][key] = os.path.getsize(p)
+    tools = os.path.join(d, ".dump-tools")  # "<dumps key> <tool and version>" per line
+    if os.path.exists(tools):
+        with open(tools) as f:
+            facts["dumpTools"] = dict(l.rstrip("\n").split(" ", 1) for l in f if " " in l)
     with open(os.path.join(d, "vmcoreinfo.txt"), "w") as f:
         f.write(vmci_text if vmci_text.endswith("\n") else vmci_text + "\n")
     tmp = os.path.join(d, "facts.json.tmp")

@@ -35,10 +35,10 @@ need_pkgs() {
     done
     ((${#missing[@]} == 0)) && return 0
     log "installing host packages: ${missing[*]}"
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2; then
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >&2; then
         log "apt-get install failed; running apt-get update and retrying"
         apt-get update >&2 || die "apt-get update failed"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >&2 \
             || die "apt-get install ${missing[*]} failed"
     fi
 }

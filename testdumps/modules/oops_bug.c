@@ -23,6 +23,7 @@ static struct proc_dir_entry *oops_bug_entry;
 static noinline void oops_bug_check(char c)
 {
 	oops_bug_hits++;
+	OOPS_FACT_HITS(oops_bug);
 	BUG_ON(c == '1');
 }
 

@@ -65,6 +65,7 @@ static inline void *oops_init_text_base(struct module *mod)
  *   oops_facts: global NAME ADDR VALUE
  *   oops_facts: record NAME ADDR magic=.. name=.. values=a,b,c,d flag_a=.. flag_b=.. level=.. owner=..
  *   oops_facts: end
+ *   oops_facts: global MOD_hits ADDR VALUE   again, right before the crash (the value then)
  */
 static noinline void oops_print_facts(const char *name, unsigned long *counter,
 				      const char *counter_name,
@@ -94,5 +95,10 @@ static noinline void oops_print_facts(const char *name, unsigned long *counter,
 			 &mod##_record, #mod "_record")
 
 #define OOPS_FACTS_END() pr_info("oops_facts: end\n")
+
+/* The value of MOD_hits when the crash happens: printed right before the fatal step. */
+#define OOPS_FACT_HITS(mod)						\
+	pr_info("oops_facts: global %s %px %lu\n", #mod "_hits",	\
+		&mod##_hits, mod##_hits)
 
 #endif /* OOPS_COMMON_H */

@@ -45,7 +45,9 @@ static noinline void oops_list_run(void)
 	list_for_each_entry(item, &oops_list_items, node)
 		oops_list_hits += item->id;
 	list_del(&oops_list_pool[1].node);
+	OOPS_FACT_HITS(oops_list);
 	oops_list_relink(&oops_list_pool[1]);	/* uses the deleted entry */
+	oops_list_hits++;			/* no tail call: keeps this frame */
 }
 
 static int __init oops_list_init(void)

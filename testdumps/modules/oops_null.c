@@ -26,6 +26,7 @@ static noinline void oops_null_store(int *p, int v)
 static noinline void oops_null_poke(void)
 {
 	oops_null_hits++;
+	OOPS_FACT_HITS(oops_null);
 	oops_null_store(READ_ONCE(bad_ptr), 10);
 	oops_null_hits++;
 }

@@ -29,6 +29,7 @@ static noinline void oops_timer_touch(unsigned long *slot)
 static noinline void oops_timer_fire(struct timer_list *t)
 {
 	oops_timer_hits++;
+	OOPS_FACT_HITS(oops_timer);
 	oops_timer_touch(READ_ONCE(oops_timer_slot));
 	oops_timer_hits++;
 }

@@ -50,6 +50,7 @@ static noinline int oops_uaf_run(void)
 	oops_uaf_hits += oops_uaf_use(obj);	/* fine: target is valid */
 	kfree(obj);
 	OPTIMIZER_HIDE_VAR(obj);
+	OOPS_FACT_HITS(oops_uaf);
 	v = oops_uaf_use(obj);			/* use after free */
 	oops_uaf_hits += v;
 	return 0;

@@ -41,6 +41,8 @@ final class KdumpPart {
     private final long rankBase;
     private final long descCount;
     private final long zeroOffset;
+    /** How far back from the last descriptor to look for page data when checking for a cut-short file. */
+    private static final long MAX_DESCRIPTORS_BACK = 1 << 16;
     private final boolean cutShort;
     private final List<ElfNote> notes;
     private final Optional<String> subHeaderVmcoreinfo;
@@ -100,7 +102,7 @@ final class KdumpPart {
             warnings.add(name() + ": the file ends inside the page descriptors (cut short?): " + have + " of "
                     + descCount + " present");
         } else if (descCount > 0) {
-            Descriptor last = descriptor(descCount - 1);
+            Descriptor last = lastDataDescriptor(findZeroPage(descEnd));
             if (last != null && last.offset() > 0 && last.offset() + last.size() > src.size()) {
                 shortFile = true;
                 warnings.add(name() + ": the file is cut short: page data runs to 0x"
@@ -401,6 +403,22 @@ final class KdumpPart {
      * page's descriptor at it (QEMU dump.c write_dump_pages, makedumpfile write_kdump_pages: pd_zero).
      * Returns that offset if the block there is all zeros, else -1.
      */
+    /**
+     * The last descriptor that is not the shared zero page: the one whose data ends the file.
+     * makedumpfile -d 31 often ends with zero pages, whose shared block lies at the start of the
+     * data and would hide a file cut short. Looks back a bounded number of descriptors.
+     */
+    private Descriptor lastDataDescriptor(long zeroPage) {
+        long stop = Math.max(0, descCount - MAX_DESCRIPTORS_BACK);
+        for (long i = descCount - 1; i >= stop; i--) {
+            Descriptor d = descriptor(i);
+            if (d != null && d.offset() != zeroPage) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     private long findZeroPage(long dataStart) {
         int bs = header.blockSize();
         if (dataStart <= 0 || dataStart > src.size() - bs) {

@@ -269,6 +269,21 @@ class KdumpDumpTest {
     }
 
     @Test
+    void fileCutShortIsNoticedWhenTheLastPagesAreZeroPages() {
+        // makedumpfile -d 31 output often ends with zero pages, whose data lies at the start.
+        KdumpWriter w = sample(12);
+        w.pages.put(63L, new byte[w.blockSize]);
+        byte[] full = w.build();
+        long cut = w.dataAt.get(35L) + 10;
+        try (DumpFile d = open(Arrays.copyOf(full, (int) cut))) {
+            assertTrue(d.warnings().stream().anyMatch(s -> s.contains("cut short")), d.warnings().toString());
+            byte[] buf = new byte[8];
+            assertThrows(MemoryFault.Truncated.class, () -> d.memory().read(38 * 4096L, buf, 0, 8));
+            assertEquals(PageState.ZERO, d.memory().state(63));
+        }
+    }
+
+    @Test
     void fileCutInsideTheDescriptorsOrBitmapsStillOpens() {
         KdumpWriter w = sample(12);
         byte[] full = w.build();
