@@ -106,7 +106,7 @@ public final class Main implements Callable<Integer> {
                 Path history = Path.of(System.getProperty("user.home"), ".vmcore_history");
                 new InteractiveShell(terminal,
                         t -> new CommandRunner(registry, session, json, debug, t.writer(), t.writer()),
-                        history).run();
+                        history, List.of("sys")).run();
             }
             return EXIT_OK;
         }

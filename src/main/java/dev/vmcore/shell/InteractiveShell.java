@@ -27,15 +27,19 @@ public final class InteractiveShell {
     private final Terminal terminal;
     private final Function<Terminal, CommandRunner> runnerFactory;
     private final Path historyFile;
+    private final java.util.List<String> greeting;
 
     /**
      * @param runnerFactory builds the runner that writes to this terminal
      * @param historyFile where history persists, or null for none
+     * @param greeting command lines run before the first prompt (crash shows `sys` on start)
      */
-    public InteractiveShell(Terminal terminal, Function<Terminal, CommandRunner> runnerFactory, Path historyFile) {
+    public InteractiveShell(Terminal terminal, Function<Terminal, CommandRunner> runnerFactory, Path historyFile,
+                            java.util.List<String> greeting) {
         this.terminal = terminal;
         this.runnerFactory = runnerFactory;
         this.historyFile = historyFile;
+        this.greeting = java.util.List.copyOf(greeting);
     }
 
     /** Reads and runs lines until quit or end of input. */
@@ -58,6 +62,10 @@ public final class InteractiveShell {
             return t;
         });
         try {
+            for (String line : greeting) {
+                runCancellable(worker, runner, line);
+                terminal.writer().println();
+            }
             while (true) {
                 String line;
                 try {

@@ -107,9 +107,12 @@ class RealMemoryCommandsTest {
         try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")), Optional.empty(),
                 List.of()))) {
             java.util.Map<String, String> ours = fields(new CommandHarness(s).text("sys"));
-            for (String f : List.of("DUMPFILE", "CPUS", "LOAD AVERAGE", "NODENAME", "RELEASE", "VERSION", "MACHINE")) {
+            for (String f : List.of("CPUS", "LOAD AVERAGE", "NODENAME", "RELEASE", "VERSION", "MACHINE")) {
                 assertEquals(crash.get(f), ours.get(f), c + ": sys " + f);
             }
+            // The cache may have moved since crash ran: compare the file name and the flags after it.
+            assertEquals(crash.get("DUMPFILE").replaceAll("^.*/", ""), ours.get("DUMPFILE").replaceAll("^.*/", ""),
+                    c + ": sys DUMPFILE");
             assertEquals(crash.get("KERNEL").endsWith("[TAINTED]"), ours.get("KERNEL").endsWith("[TAINTED]"), c + ": taint");
         }
     }

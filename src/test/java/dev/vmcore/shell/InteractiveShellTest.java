@@ -101,7 +101,7 @@ class InteractiveShellTest {
         commands.add(new EchoCommand());
         CommandRegistry registry = new CommandRegistry(commands);
         return new InteractiveShell(t, term -> new CommandRunner(registry, null, false, false, term.writer(), term.writer()),
-                dir.resolve("history"));
+                dir.resolve("history"), List.of("echo greeting-line"));
     }
 
     @Test
@@ -114,6 +114,7 @@ class InteractiveShellTest {
         assertTrue(s.contains("still-here"), s);
         assertTrue(!s.contains("never"), s);
         assertTrue(s.contains(InteractiveShell.PROMPT), s);
+        assertTrue(s.indexOf("greeting-line") < s.indexOf(InteractiveShell.PROMPT), "greeting before the first prompt");
     }
 
     @Test
