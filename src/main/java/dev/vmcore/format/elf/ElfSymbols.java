@@ -82,6 +82,128 @@ public final class ElfSymbols implements AutoCloseable {
         return src.slice(s.offset(), s.size());
     }
 
+    /** sh_flags bit of a section stored compressed behind an Elf64_Chdr. */
+    static final long SHF_COMPRESSED = 0x800;
+    static final int ELFCOMPRESS_ZLIB = 1;
+    static final int ELFCOMPRESS_ZSTD = 2;
+    static final int SHT_RELA = 4;
+
+    /**
+     * The contents of section {@code name} in one array (for debug sections, which a reader keeps
+     * whole): decompressed when SHF_COMPRESSED (zlib or zstd), and in a relocatable file (a .ko)
+     * with the relocations of the section's SHT_RELA section applied (R_X86_64_64, _32, _32S,
+     * symbol value + addend; the others are left alone). Empty when there is no such section.
+     */
+    public Optional<byte[]> sectionData(String name) {
+        return sectionData(name, sec -> 0);
+    }
+
+    /**
+     * As {@link #sectionData(String)}, relocating a relocatable file as if each section {@code s}
+     * were loaded at {@code sectionAddress.applyAsLong(s)} (e.g. a module's sections in kernel memory).
+     */
+    public Optional<byte[]> sectionData(String name, java.util.function.ToLongFunction<ElfSection> sectionAddress) {
+        Optional<ElfSection> found = section(name);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ElfSection s = found.get();
+        byte[] data = readSection(s);
+        if ((s.flags() & SHF_COMPRESSED) != 0) {
+            data = decompress(s, data);
+        }
+        if (header.type() == ElfHeader.ET_REL) {
+            for (ElfSection rela : sections) {
+                if (rela.type() == SHT_RELA && rela.info() == s.index()) {
+                    applyRela(rela, data, sectionAddress);
+                }
+            }
+        }
+        return Optional.of(data);
+    }
+
+    private byte[] decompress(ElfSection s, byte[] data) {
+        if (data.length < 24) {
+            throw new FormatException(src.name(), s.offset(), s.name() + ": compressed section shorter than its header");
+        }
+        int type = ByteCursor.getInt(data, 0);
+        long size = ByteCursor.getLong(data, 8);
+        if (size < 0 || size > Integer.MAX_VALUE - 8 || size > data.length * 2000L + (1 << 20)) {
+            throw new FormatException(src.name(), s.offset(), s.name() + ": implausible decompressed size " + size);
+        }
+        byte[] out = new byte[(int) size];
+        try {
+            if (type == ELFCOMPRESS_ZLIB) {
+                java.util.zip.Inflater inf = new java.util.zip.Inflater();
+                try {
+                    inf.setInput(data, 24, data.length - 24);
+                    int n = 0;
+                    while (n < out.length && !inf.finished()) {
+                        int k = inf.inflate(out, n, out.length - n);
+                        if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                            break;
+                        }
+                        n += k;
+                    }
+                    if (n != out.length) {
+                        throw new FormatException(src.name(), s.offset(), s.name() + ": zlib data ends after " + n
+                                + " of " + size + " bytes");
+                    }
+                } finally {
+                    inf.end();
+                }
+            } else if (type == ELFCOMPRESS_ZSTD) {
+                int n = new io.airlift.compress.zstd.ZstdDecompressor().decompress(data, 24, data.length - 24, out, 0,
+                        out.length);
+                if (n != out.length) {
+                    throw new FormatException(src.name(), s.offset(), s.name() + ": zstd data gives " + n + " of "
+                            + size + " bytes");
+                }
+            } else {
+                throw new FormatException(src.name(), s.offset(), s.name() + ": unknown compression type " + type);
+            }
+        } catch (java.util.zip.DataFormatException | RuntimeException e) {
+            if (e instanceof FormatException fe) {
+                throw fe;
+            }
+            throw new FormatException(src.name(), s.offset(), s.name() + ": cannot decompress: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private void applyRela(ElfSection rela, byte[] data, java.util.function.ToLongFunction<ElfSection> sectionAddress) {
+        byte[] rel = readSection(rela);
+        List<ElfSymbol> syms = symbols();
+        for (int p = 0; p + 24 <= rel.length; p += 24) {
+            long off = ByteCursor.getLong(rel, p);
+            long info = ByteCursor.getLong(rel, p + 8);
+            long addend = ByteCursor.getLong(rel, p + 16);
+            int type = (int) info;
+            long symIndex = info >>> 32;
+            long value = 0;
+            if (symIndex > 0 && symIndex <= syms.size()) {
+                ElfSymbol sym = syms.get((int) symIndex - 1);
+                value = sym.value();
+                int shndx = sym.sectionIndex();
+                if (shndx > 0 && shndx < sections.size() && shndx < 0xff00) {
+                    value += sectionAddress.applyAsLong(sections.get(shndx));
+                }
+            }
+            long v = value + addend;
+            int width = switch (type) {
+                case 1 -> 8; // R_X86_64_64
+                case 10, 11 -> 4; // R_X86_64_32, R_X86_64_32S
+                default -> 0;
+            };
+            if (width == 0 || off < 0 || off > data.length - width) {
+                continue;
+            }
+            for (int i = 0; i < width; i++) {
+                data[(int) off + i] = (byte) (v >>> (8 * i));
+            }
+        }
+    }
+
     /** Every entry of {@code .symtab} but the null entry 0, in table order; empty for a stripped file. */
     public synchronized List<ElfSymbol> symbols() {
         if (symbols == null) {
