@@ -58,7 +58,7 @@ final class FlattenedSource implements ByteSource {
     /** Indexes {@code file} and returns the rearranged file it holds. */
     static FlattenedSource index(ByteSource file) {
         checkHeader(file);
-        Records recs = new Records();
+        Table recs = new Table();
         List<String> warnings = new ArrayList<>();
         long pos = HEADER_SIZE;
         byte[] h = new byte[RECORD_HEADER];
@@ -85,7 +85,7 @@ final class FlattenedSource implements ByteSource {
                 throw new FormatException(file.name(), pos, "more than " + MAX_RECORDS + " flattened records");
             }
             if (avail > 0) {
-                recs.add(offset, avail, data);
+                recs.append(offset, avail, data);
             }
             pos = data + len;
         }
@@ -201,34 +201,27 @@ final class FlattenedSource implements ByteSource {
         return v;
     }
 
-    /** Records in stream order: logical start, length, file offset of the data. */
-    private static final class Records {
-        long[] start = new long[64];
-        long[] len = new long[64];
-        long[] data = new long[64];
-        int count;
-
-        void add(long s, long l, long d) {
-            if (count == start.length) {
-                int n = count * 2;
-                start = Arrays.copyOf(start, n);
-                len = Arrays.copyOf(len, n);
-                data = Arrays.copyOf(data, n);
-            }
-            start[count] = s;
-            len[count] = l;
-            data[count] = d;
-            count++;
-        }
-    }
-
-    /** Disjoint ranges sorted by logical start. */
+    /**
+     * Ranges of the logical file, each with the file offset of its data: the records in stream
+     * order (as read), or, once resolved, disjoint ranges sorted by logical start (adjacent
+     * ranges with adjacent data merged).
+     */
     private static final class Table {
         long[] logical = new long[16];
         long[] length = new long[16];
         long[] fileOffset = new long[16];
         int count;
 
+        /** Appends a record as read, never merged. */
+        void append(long s, long l, long f) {
+            grow();
+            logical[count] = s;
+            length[count] = l;
+            fileOffset[count] = f;
+            count++;
+        }
+
+        /** Adds a resolved range, merging it into the previous one when they continue each other. */
         void add(long s, long l, long f) {
             if (count > 0) {
                 int p = count - 1;
@@ -237,16 +230,16 @@ final class FlattenedSource implements ByteSource {
                     return;
                 }
             }
+            append(s, l, f);
+        }
+
+        private void grow() {
             if (count == logical.length) {
                 int n = count * 2;
                 logical = Arrays.copyOf(logical, n);
                 length = Arrays.copyOf(length, n);
                 fileOffset = Arrays.copyOf(fileOffset, n);
             }
-            logical[count] = s;
-            length[count] = l;
-            fileOffset[count] = f;
-            count++;
         }
     }
 
@@ -255,9 +248,9 @@ final class FlattenedSource implements ByteSource {
      * of the active ones by stream position; the winner can only change where a record starts or the
      * winner ends.
      */
-    private static Table resolve(Records r) {
+    private static Table resolve(Table r) {
         int n = r.count;
-        int[] order = sortByStart(r.start, n);
+        int[] order = sortByStart(r.logical, n);
         Table t = new Table();
         int[] heap = new int[Math.max(1, n)];
         int heapSize = 0;
@@ -265,24 +258,24 @@ final class FlattenedSource implements ByteSource {
         long pos = Long.MIN_VALUE;
         while (next < n || heapSize > 0) {
             if (heapSize == 0) {
-                pos = Math.max(pos, r.start[order[next]]);
+                pos = Math.max(pos, r.logical[order[next]]);
             }
-            while (next < n && r.start[order[next]] <= pos) {
+            while (next < n && r.logical[order[next]] <= pos) {
                 heapSize = push(heap, heapSize, order[next++]);
             }
-            while (heapSize > 0 && r.start[heap[0]] + r.len[heap[0]] <= pos) {
+            while (heapSize > 0 && r.logical[heap[0]] + r.length[heap[0]] <= pos) {
                 heapSize = pop(heap, heapSize);
             }
             if (heapSize == 0) {
                 continue;
             }
             int top = heap[0];
-            long end = r.start[top] + r.len[top];
+            long end = r.logical[top] + r.length[top];
             if (next < n) {
-                end = Math.min(end, r.start[order[next]]);
+                end = Math.min(end, r.logical[order[next]]);
             }
             if (end > pos) {
-                t.add(pos, end - pos, r.data[top] + (pos - r.start[top]));
+                t.add(pos, end - pos, r.fileOffset[top] + (pos - r.logical[top]));
                 pos = end;
             }
         }
