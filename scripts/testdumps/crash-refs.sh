@@ -63,7 +63,25 @@ tail_commands() {
     cat <<'EOF'
 vtop	vtop @REC@
 kmem-i	kmem -i
+vtop-text	vtop @SCHED@
+vtop-directmap	vtop @DIRECT@
+rd-sym	rd -64 linux_banner 16
 EOF
+}
+
+# text_samples VMLINUX KASLR_OFFSET : 200 kernel text addresses, runtime (KASLR applied), every
+# Nth text symbol of the vmlinux plus a small offset: the references for `sym` on kernel text.
+# As commands sym-text-0..9 of 20 addresses each (crash cuts long input lines).
+text_samples() {
+    local vmlinux=$1 offset=$2 i=0 a line=""
+    while read -r a; do
+        line+="$(printf '%x' $((0x$a + offset + i % 8))) "
+        i=$((i + 1))
+        if ((i % 20 == 0)); then
+            printf 'sym-text-%d\tsym %s\n' $((i / 20 - 1)) "${line% }"
+            line=""
+        fi
+    done < <(nm "$vmlinux" | awk '$2 == "T" || $2 == "t" { print $1 }' | sort -u | awk 'NR % 211 == 7' | head -n 200)
 }
 
 # nonzero_alloc_sections KO : names of the SHF_ALLOC sections whose sh_addr is not 0
@@ -95,6 +113,12 @@ main() {
     [[ "$rec" =~ ^0x[0-9a-f]+$ ]] || die "odd record.address in $facts: $rec"
     local globals=()
     mapfile -t globals < <(jq -r '(.globals // {}) | keys[]' "$facts")
+    local kaslr sched direct
+    kaslr="$(jq -er '.kaslrOffset' "$facts")" || die "no .kaslrOffset in $facts"
+    sched="$(printf '%x' $((0x$(nm "$vmlinux" | awk '$3 == "schedule" { print $1; exit }') + kaslr)))"
+    # VMCOREINFO's SYMBOL(mem_section) holds the pointer's value: a direct-map address.
+    direct="$(sed -n 's/^SYMBOL(mem_section)=//p' "$case_dir/vmcoreinfo.txt")"
+    [[ "$direct" =~ ^[0-9a-f]+$ ]] || die "no SYMBOL(mem_section) in $case_dir/vmcoreinfo.txt"
     local g
     for g in "${globals[@]}"; do
         [[ "$g" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "odd global name in $facts: $g"
@@ -140,7 +164,9 @@ main() {
         data_commands
         for g in "${globals[@]}"; do printf 'p-%s\tp %s\n' "$g" "$g"; done
         tail_commands
-    } | sed -e "s|@MOD@|$module|g" -e "s|@KO@|$ko|g" -e "s|@RIP@|$rip|g" -e "s|@REC@|$rec|g" >"$tmp/commands.tsv"
+        text_samples "$vmlinux" "$kaslr"
+    } | sed -e "s|@MOD@|$module|g" -e "s|@KO@|$ko|g" -e "s|@RIP@|$rip|g" -e "s|@REC@|$rec|g" \
+        -e "s|@SCHED@|$sched|g" -e "s|@DIRECT@|$direct|g" >"$tmp/commands.tsv"
 
     # The crash input: one redirected command per line; a re-load of the module first drops the
     # symbols loaded by the earlier `mod -s`.

@@ -27,6 +27,8 @@ public final class CommandRegistry {
     public static CommandRegistry standard() {
         return new CommandRegistry(List.of(new HelpCommand(), new InfoCommand(), new RdCommand(), new VtopCommand(),
                 new SysCommand(), new SymCommand(), new PtovCommand(), new PCommand(),
+                new StructCommand(dev.vmcore.types.StructType.Kind.STRUCT),
+                new StructCommand(dev.vmcore.types.StructType.Kind.UNION), new WhatisCommand(),
                 new QuitCommand()));
     }
 

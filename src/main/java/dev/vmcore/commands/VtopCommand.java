@@ -95,12 +95,24 @@ final class VtopCommand implements Command {
             out.printf("   %s: %x => %x", s.level(), s.tableEntryAddress(), s.entry());
         }
         long page = t.paddr() & -t.pageSize();
-        out.printf("  PAGE: %x", page);
+        String large = t.pageSize() == 1L << 30 ? "  (1GB)" : t.pageSize() == 1L << 21 ? "  (2MB)" : "";
+        out.printf("  PAGE: %x%s", page, large);
         out.println("");
+        // crash labels the leaf "PTE" at every level, centres the labels over the value widths,
+        // and right-aligns the physical address in at least 8 columns.
         Translation.Step leaf = steps.get(steps.size() - 1);
-        out.printf("%s%s", leaf.level().equals("PTE") ? "      PTE         PHYSICAL  FLAGS" : "      "
-                + leaf.level() + "         PHYSICAL  FLAGS", "");
-        out.printf("%x  %8x  (%s)", leaf.entry(), page, flags(leaf.entry(), !leaf.level().equals("PTE")));
+        String entry = Long.toHexString(leaf.entry());
+        int physWidth = Math.max(8, Long.toHexString(page).length());
+        out.printf("%s  %s  FLAGS", centre("PTE", entry.length()), centre("PHYSICAL", physWidth));
+        out.printf("%s  %" + physWidth + "x  (%s)", entry, page, flags(leaf.entry(), !leaf.level().equals("PTE")));
+    }
+
+    private static String centre(String label, int width) {
+        if (label.length() >= width) {
+            return label;
+        }
+        int left = (width - label.length()) / 2;
+        return " ".repeat(left) + label + " ".repeat(width - label.length() - left);
     }
 
     /** Entry flag names as crash prints them (arch/x86/include/asm/pgtable_types.h bit numbers). */

@@ -1,5 +1,6 @@
 package dev.vmcore.program;
 
+import dev.vmcore.util.Lazy;
 import dev.vmcore.dump.DumpFile;
 import dev.vmcore.dump.DumpOpener;
 import dev.vmcore.dump.VmcoreInfo;
@@ -12,6 +13,7 @@ import dev.vmcore.symbols.KallsymsReader;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
 import dev.vmcore.symbols.VmlinuxSymbols;
+import dev.vmcore.types.TypeSource;
 import dev.vmcore.util.VmcoreException;
 
 import java.util.Objects;
@@ -36,6 +38,7 @@ public final class Session implements AutoCloseable {
     private final Supplier<X86_64AddressSpace> kernelMemory;
     private final Supplier<SymbolTable> symbols;
     private final Supplier<Long> directMapBase;
+    private final Supplier<TypeSource> types;
 
     private Session(SessionInputs inputs, DumpFile dump, Optional<ElfSymbols> vmlinux) {
         this.inputs = inputs;
@@ -46,6 +49,8 @@ public final class Session implements AutoCloseable {
         this.kernelMemory = Lazy.of(() -> X86_64AddressSpace.kernel(dump.memory(), paging.get()));
         this.symbols = Lazy.of(this::loadSymbols);
         this.directMapBase = Lazy.of(this::findDirectMapBase);
+        this.types = Lazy.of(() -> vmlinux.isPresent() ? KernelBtf.fromVmlinux(vmlinux.get())
+                : KernelBtf.fromMemory(kernelMemory(), symbols()));
     }
 
     /**
@@ -117,6 +122,11 @@ public final class Session implements AutoCloseable {
     /** Start of the direct map of physical memory (page_offset_base), for ptov. */
     public long directMapBase() {
         return directMapBase.get();
+    }
+
+    /** The kernel's types: BTF from the vmlinux's .BTF section when one was given, else BTF in kernel memory. */
+    public TypeSource types() {
+        return types.get();
     }
 
     private SymbolTable loadSymbols() {

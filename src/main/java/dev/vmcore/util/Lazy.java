@@ -1,9 +1,13 @@
-package dev.vmcore.program;
+package dev.vmcore.util;
 
 import java.util.function.Supplier;
 
-/** A value computed on first use, once, thread-safely; a failure is not remembered, so a retry recomputes. */
-final class Lazy<T> implements Supplier<T> {
+/**
+ * A value computed on first use, once, thread-safely; a failure is not remembered, so a retry
+ * recomputes. Sessions use it for their lazily built sources, types for references that may point
+ * back at themselves.
+ */
+public final class Lazy<T> implements Supplier<T> {
     private final Supplier<T> compute;
     private volatile T value;
 
@@ -11,7 +15,7 @@ final class Lazy<T> implements Supplier<T> {
         this.compute = compute;
     }
 
-    static <T> Lazy<T> of(Supplier<T> compute) {
+    public static <T> Lazy<T> of(Supplier<T> compute) {
         return new Lazy<>(compute);
     }
 

@@ -1,0 +1,28 @@
+package dev.vmcore.types;
+
+/** A const, volatile or restrict {@code target}. */
+public record QualifiedType(Qualifier qualifier, Type target) implements Type {
+    public enum Qualifier {
+        CONST("const"), VOLATILE("volatile"), RESTRICT("restrict");
+
+        private final String keyword;
+
+        Qualifier(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
+
+    @Override
+    public long size() {
+        return target.size();
+    }
+
+    @Override
+    public String toString() {
+        return TypeNames.name(this);
+    }
+}
