@@ -70,6 +70,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void unsignedAddressComparisonLivesInOnePlace() {
+        noClasses().that().doNotHaveFullyQualifiedName("dev.vmcore.util.Unsigned")
+                .should().callMethod(Long.class, "compareUnsigned", long.class, long.class)
+                .check(CLASSES);
+    }
+
+    @Test
     void commandsNeverWriteToSystemOut() {
         noClasses().that().resideInAnyPackage("dev.vmcore.commands..", "dev.vmcore.shell..")
                 .should().accessField(System.class, "out")

@@ -1,5 +1,6 @@
 package dev.vmcore.format.dwarf;
 
+import dev.vmcore.util.Unsigned;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -48,7 +49,7 @@ final class AddressMap {
         int best = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(lows[mid], address) <= 0) {
+            if (Unsigned.compare(lows[mid], address) <= 0) {
                 best = mid;
                 lo = mid + 1;
             } else {
@@ -56,7 +57,7 @@ final class AddressMap {
             }
         }
         for (int i = best; i >= 0 && i > best - 64; i--) {
-            if (Long.compareUnsigned(address, highs[i]) < 0 && Long.compareUnsigned(address, lows[i]) >= 0) {
+            if (Unsigned.compare(address, highs[i]) < 0 && Unsigned.compare(address, lows[i]) >= 0) {
                 return Optional.of(units[i]);
             }
         }

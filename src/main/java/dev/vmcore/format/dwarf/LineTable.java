@@ -1,5 +1,6 @@
 package dev.vmcore.format.dwarf;
 
+import dev.vmcore.util.Unsigned;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class LineTable {
                 start = i + 1;
             }
         }
-        seqs.sort((a, b) -> Long.compareUnsigned(addr[a[0]], addr[b[0]]));
+        seqs.sort((a, b) -> Unsigned.compare(addr[a[0]], addr[b[0]]));
         this.sequences = seqs.toArray(new int[0][]);
     }
 
@@ -106,7 +107,7 @@ public final class LineTable {
         for (int[] seq : sequences) {
             int s = seq[0];
             int e = seq[1];
-            if (Long.compareUnsigned(address, addr[s]) < 0 || Long.compareUnsigned(address, addr[e]) >= 0) {
+            if (Unsigned.compare(address, addr[s]) < 0 || Unsigned.compare(address, addr[e]) >= 0) {
                 continue;
             }
             int lo = s;
@@ -114,7 +115,7 @@ public final class LineTable {
             int best = s;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                if (Long.compareUnsigned(addr[mid], address) <= 0) {
+                if (Unsigned.compare(addr[mid], address) <= 0) {
                     best = mid;
                     lo = mid + 1;
                 } else {

@@ -1,5 +1,6 @@
 package dev.vmcore.format.dwarf;
 
+import dev.vmcore.util.Unsigned;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +25,7 @@ final class Ranges {
             }
             long high = Forms.isConstant(hf) ? low + d.unsigned(Dw.AT_HIGH_PC).orElse(0)
                     : d.address(Dw.AT_HIGH_PC).orElse(low);
-            return Long.compareUnsigned(high, low) > 0 ? List.of(new long[] {low, high}) : List.of();
+            return Unsigned.compare(high, low) > 0 ? List.of(new long[] {low, high}) : List.of();
         }
         if (!d.has(Dw.AT_RANGES)) {
             return List.of();
@@ -107,7 +108,7 @@ final class Ranges {
     }
 
     private static void add(List<long[]> out, long lo, long hi) {
-        if (Long.compareUnsigned(hi, lo) > 0) {
+        if (Unsigned.compare(hi, lo) > 0) {
             out.add(new long[] {lo, hi});
         }
     }

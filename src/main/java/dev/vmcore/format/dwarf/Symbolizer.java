@@ -1,5 +1,6 @@
 package dev.vmcore.format.dwarf;
 
+import dev.vmcore.util.Unsigned;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +69,7 @@ final class Symbolizer {
 
     private static boolean contains(List<long[]> ranges, long address) {
         for (long[] r : ranges) {
-            if (Long.compareUnsigned(address, r[0]) >= 0 && Long.compareUnsigned(address, r[1]) < 0) {
+            if (Unsigned.compare(address, r[0]) >= 0 && Unsigned.compare(address, r[1]) < 0) {
                 return true;
             }
         }

@@ -1,5 +1,6 @@
 package dev.vmcore.memory.x86_64;
 
+import dev.vmcore.util.Unsigned;
 import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.memory.MemoryFault;
 import dev.vmcore.memory.PagingConfig;
@@ -99,7 +100,7 @@ public final class X86_64AddressSpace implements AddressSpace {
                 return new Translation(vaddr, textOffset + config.physBase(), 0, List.of());
             }
             long mapOffset = vaddr - config.pageOffset();
-            if (config.pageOffset() != 0 && Long.compareUnsigned(vaddr, config.pageOffset()) >= 0
+            if (config.pageOffset() != 0 && Unsigned.compare(vaddr, config.pageOffset()) >= 0
                     && mapOffset >= 0 && mapOffset < directMapSize()) {
                 return new Translation(vaddr, mapOffset, 0, List.of());
             }
