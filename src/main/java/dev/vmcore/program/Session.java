@@ -8,7 +8,9 @@ import dev.vmcore.format.elf.ElfSymbols;
 import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.memory.PagingConfig;
 import dev.vmcore.memory.x86_64.X86_64AddressSpace;
+import dev.vmcore.symbols.CompositeSymbolTable;
 import dev.vmcore.symbols.KallsymsLocations;
+import dev.vmcore.symbols.ModuleKallsyms;
 import dev.vmcore.symbols.KallsymsReader;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
@@ -16,6 +18,8 @@ import dev.vmcore.symbols.VmlinuxSymbols;
 import dev.vmcore.types.TypeSource;
 import dev.vmcore.util.VmcoreException;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -36,6 +40,8 @@ public final class Session implements AutoCloseable {
     private final Supplier<Optional<VmcoreInfo>> vmcoreInfo;
     private final Supplier<PagingConfig> paging;
     private final Supplier<X86_64AddressSpace> kernelMemory;
+    private final Supplier<SymbolTable> kernelSymbols;
+    private final Supplier<List<ModuleKallsyms.LoadedModule>> modules;
     private final Supplier<SymbolTable> symbols;
     private final Supplier<Long> directMapBase;
     private final Supplier<TypeSource> types;
@@ -47,10 +53,12 @@ public final class Session implements AutoCloseable {
         this.vmcoreInfo = Lazy.of(() -> dump.vmcoreInfo().map(VmcoreInfo::parse));
         this.paging = Lazy.of(() -> KernelLayout.paging(vmcoreInfo(), dump.cpuNotes()));
         this.kernelMemory = Lazy.of(() -> X86_64AddressSpace.kernel(dump.memory(), paging.get()));
-        this.symbols = Lazy.of(this::loadSymbols);
+        this.kernelSymbols = Lazy.of(this::loadKernelSymbols);
+        this.modules = Lazy.of(this::readModules);
+        this.symbols = Lazy.of(this::allSymbols);
         this.directMapBase = Lazy.of(this::findDirectMapBase);
         this.types = Lazy.of(() -> vmlinux.isPresent() ? KernelBtf.fromVmlinux(vmlinux.get())
-                : KernelBtf.fromMemory(kernelMemory(), symbols()));
+                : KernelBtf.fromMemory(kernelMemory(), kernelSymbols()));
     }
 
     /**
@@ -114,9 +122,40 @@ public final class Session implements AutoCloseable {
                 ? Optional.of(v.kernelOffset().getAsLong()) : Optional.<Long>empty()).orElse(0L);
     }
 
-    /** The kernel's symbols: the vmlinux's symbol table when one was given, else kallsyms from the dump. */
+    /**
+     * Every symbol: the kernel's (the vmlinux's symbol table when one was given, else kallsyms from
+     * the dump) and each loaded module's own kallsyms.
+     */
     public SymbolTable symbols() {
         return symbols.get();
+    }
+
+    /** The kernel image's symbols alone. */
+    public SymbolTable kernelSymbols() {
+        return kernelSymbols.get();
+    }
+
+    /** The loaded modules (needs the kernel's types for struct module). */
+    public List<ModuleKallsyms.LoadedModule> modules() {
+        return modules.get();
+    }
+
+    private List<ModuleKallsyms.LoadedModule> readModules() {
+        long head = kernelSymbols().find("modules").orElseThrow(
+                () -> new VmcoreException("modules: no symbol for the module list (modules)")).address();
+        return ModuleKallsyms.read(kernelMemory(), head, ModuleLayouts.from(types()));
+    }
+
+    private SymbolTable allSymbols() {
+        List<SymbolTable> tables = new ArrayList<>();
+        tables.add(kernelSymbols());
+        try {
+            modules().forEach(m -> tables.add(m.symbols()));
+        } catch (VmcoreException e) {
+            // Without types (or with a damaged module list) the kernel's own symbols still serve.
+            return kernelSymbols();
+        }
+        return new CompositeSymbolTable(tables);
     }
 
     /** Start of the direct map of physical memory (page_offset_base), for ptov. */
@@ -129,7 +168,7 @@ public final class Session implements AutoCloseable {
         return types.get();
     }
 
-    private SymbolTable loadSymbols() {
+    private SymbolTable loadKernelSymbols() {
         if (vmlinux.isPresent()) {
             return VmlinuxSymbols.fromElf(vmlinux.get(), kaslrOffset());
         }
@@ -141,7 +180,7 @@ public final class Session implements AutoCloseable {
 
     private long findDirectMapBase() {
         // With memory KASLR the base is in the variable page_offset_base; without it, the default.
-        Optional<Symbol> sym = symbols().find("page_offset_base");
+        Optional<Symbol> sym = kernelSymbols().find("page_offset_base");
         if (sym.isPresent()) {
             return kernelMemory().readLong(sym.get().address());
         }
