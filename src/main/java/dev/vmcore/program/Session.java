@@ -8,7 +8,6 @@ import dev.vmcore.format.elf.ElfSymbols;
 import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.memory.PagingConfig;
 import dev.vmcore.memory.x86_64.X86_64AddressSpace;
-import dev.vmcore.symbols.CompositeSymbolTable;
 import dev.vmcore.symbols.KallsymsLocations;
 import dev.vmcore.symbols.ModuleKallsyms;
 import dev.vmcore.symbols.KallsymsReader;
@@ -18,7 +17,6 @@ import dev.vmcore.symbols.VmlinuxSymbols;
 import dev.vmcore.types.TypeSource;
 import dev.vmcore.util.VmcoreException;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -147,15 +145,7 @@ public final class Session implements AutoCloseable {
     }
 
     private SymbolTable allSymbols() {
-        List<SymbolTable> tables = new ArrayList<>();
-        tables.add(kernelSymbols());
-        try {
-            modules().forEach(m -> tables.add(m.symbols()));
-        } catch (VmcoreException e) {
-            // Without types (or with a damaged module list) the kernel's own symbols still serve.
-            return kernelSymbols();
-        }
-        return new CompositeSymbolTable(tables);
+        return new LayeredSymbols(kernelSymbols(), () -> modules().stream().map(ModuleKallsyms.LoadedModule::symbols).toList());
     }
 
     /** Start of the direct map of physical memory (page_offset_base), for ptov. */
