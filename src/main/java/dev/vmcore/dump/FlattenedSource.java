@@ -2,6 +2,7 @@ package dev.vmcore.dump;
 
 import dev.vmcore.util.ByteSource;
 import dev.vmcore.util.FormatException;
+import dev.vmcore.util.Unsigned;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -250,7 +251,10 @@ final class FlattenedSource implements ByteSource {
      */
     private static Table resolve(Table r) {
         int n = r.count;
-        int[] order = sortByStart(r.logical, n);
+        int[] order = Unsigned.sortedOrder(r.logical, n);
+        if (order == null) {
+            order = java.util.stream.IntStream.range(0, n).toArray();
+        }
         Table t = new Table();
         int[] heap = new int[Math.max(1, n)];
         int heapSize = 0;
@@ -280,44 +284,6 @@ final class FlattenedSource implements ByteSource {
             }
         }
         return t;
-    }
-
-    /** Indices 0..n-1 sorted by {@code key} (stable), by merge sort on primitives. */
-    private static int[] sortByStart(long[] key, int n) {
-        int[] a = new int[n];
-        boolean sorted = true;
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-            if (i > 0 && key[i] < key[i - 1]) {
-                sorted = false;
-            }
-        }
-        if (sorted) {
-            return a;
-        }
-        int[] b = new int[n];
-        for (int width = 1; width < n; width *= 2) {
-            for (int lo = 0; lo < n; lo += 2 * width) {
-                int mid = Math.min(lo + width, n);
-                int hi = Math.min(lo + 2 * width, n);
-                int i = lo;
-                int j = mid;
-                int k = lo;
-                while (i < mid && j < hi) {
-                    b[k++] = key[a[j]] < key[a[i]] ? a[j++] : a[i++];
-                }
-                while (i < mid) {
-                    b[k++] = a[i++];
-                }
-                while (j < hi) {
-                    b[k++] = a[j++];
-                }
-            }
-            int[] tmp = a;
-            a = b;
-            b = tmp;
-        }
-        return a;
     }
 
     /** Max-heap by record index (later records win). */

@@ -51,7 +51,7 @@ public final class SortedSymbolTable implements SymbolTable {
      */
     static SortedSymbolTable of(String source, String module, long[] addresses, long[] sizes, char[] types,
                                 String[] names, int count) {
-        int[] order = Builder.sortedOrder(addresses, count);
+        int[] order = Unsigned.sortedOrder(addresses, count);
         if (order == null && addresses.length == count && sizes.length == count && types.length == count
                 && names.length == count) {
             return new SortedSymbolTable(source, module, addresses, sizes, types, names);
@@ -338,51 +338,6 @@ public final class SortedSymbolTable implements SymbolTable {
 
         public SortedSymbolTable build() {
             return of(source, module, addresses, sizes, types, names, count);
-        }
-
-        /**
-         * A stable permutation sorting {@code keys[0..n)} unsigned, or null when already sorted. A
-         * bottom-up merge sort that moves the keys with the indexes, so merging reads memory in order.
-         */
-        static int[] sortedOrder(long[] keys, int n) {
-            boolean sorted = true;
-            for (int i = 1; i < n && sorted; i++) {
-                sorted = Unsigned.lessOrEqual(keys[i - 1], keys[i]);
-            }
-            if (sorted) {
-                return null;
-            }
-            long[] k = java.util.Arrays.copyOf(keys, n);
-            int[] idx = new int[n];
-            for (int i = 0; i < n; i++) {
-                idx[i] = i;
-            }
-            long[] k2 = new long[n];
-            int[] idx2 = new int[n];
-            for (int width = 1; width < n; width *= 2) {
-                for (int lo = 0; lo < n; lo += 2 * width) {
-                    int mid = Math.min(lo + width, n);
-                    int hi = Math.min(lo + 2 * width, n);
-                    int i = lo;
-                    int j = mid;
-                    for (int o = lo; o < hi; o++) {
-                        if (j >= hi || (i < mid && Unsigned.lessOrEqual(k[i], k[j]))) {
-                            k2[o] = k[i];
-                            idx2[o] = idx[i++];
-                        } else {
-                            k2[o] = k[j];
-                            idx2[o] = idx[j++];
-                        }
-                    }
-                }
-                long[] tk = k;
-                k = k2;
-                k2 = tk;
-                int[] ti = idx;
-                idx = idx2;
-                idx2 = ti;
-            }
-            return idx;
         }
     }
 }

@@ -37,4 +37,49 @@ public final class Unsigned {
     public static String hex(long value) {
         return "0x" + Long.toHexString(value);
     }
+
+    /**
+     * A stable permutation sorting {@code keys[0..n)} unsigned, or null when already sorted. A
+     * bottom-up merge sort that moves the keys with the indexes, so merging reads memory in order.
+     */
+    public static int[] sortedOrder(long[] keys, int n) {
+        boolean sorted = true;
+        for (int i = 1; i < n && sorted; i++) {
+            sorted = lessOrEqual(keys[i - 1], keys[i]);
+        }
+        if (sorted) {
+            return null;
+        }
+        long[] k = java.util.Arrays.copyOf(keys, n);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        long[] k2 = new long[n];
+        int[] idx2 = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                for (int o = lo; o < hi; o++) {
+                    if (j >= hi || (i < mid && lessOrEqual(k[i], k[j]))) {
+                        k2[o] = k[i];
+                        idx2[o] = idx[i++];
+                    } else {
+                        k2[o] = k[j];
+                        idx2[o] = idx[j++];
+                    }
+                }
+            }
+            long[] tk = k;
+            k = k2;
+            k2 = tk;
+            int[] ti = idx;
+            idx = idx2;
+            idx2 = ti;
+        }
+        return idx;
+    }
 }
