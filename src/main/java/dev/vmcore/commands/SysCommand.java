@@ -97,16 +97,8 @@ final class SysCommand implements Command {
         f.put("MEMORY", megabytes(ramPages * dump.memory().pageSize()));
         f.put("PANIC", LATER);
         f.put("SYMBOLS", Addresses.symbolsIfAny(s).map(t -> t.source()).orElse("(none)"));
-        f.put("TYPES", typeSource(s));
+        f.put("TYPES", s.typeSourceName());
         return f;
-    }
-
-    private static String typeSource(Session s) {
-        try {
-            return s.types().description();
-        } catch (VmcoreException e) {
-            return "(none: " + e.getMessage() + ")";
-        }
     }
 
     private static String date(String epochSeconds) {

@@ -153,6 +153,11 @@ public final class Session implements AutoCloseable {
         return directMapBase.get();
     }
 
+    /** Where types come from, said without loading them (for sys): "BTF from vmlinux" or "BTF from dump". */
+    public String typeSourceName() {
+        return vmlinux.isPresent() ? "BTF from vmlinux" : "BTF from dump";
+    }
+
     /** The kernel's types: BTF from the vmlinux's .BTF section when one was given, else BTF in kernel memory. */
     public TypeSource types() {
         return types.get();
