@@ -34,14 +34,15 @@ final class PtovCommand implements Command {
         if (o.positional().isEmpty()) {
             throw new CommandException("ptov: usage: ptov PHYSICAL...");
         }
+        java.util.List<Long> addresses = o.positional().stream().map(arg -> Numbers.hexAddress(arg)
+                .orElseThrow(() -> new CommandException("ptov: invalid address: " + arg))).toList();
         long base = call.session().directMapBase();
         Printer out = call.out();
         JsonOut json = out.isJson() ? out.json().beginArray("translations") : null;
         if (json == null) {
             out.printf("%-16s  %s", "VIRTUAL", "PHYSICAL");
         }
-        for (String arg : o.positional()) {
-            long paddr = Numbers.hexAddress(arg).orElseThrow(() -> new CommandException("ptov: invalid address: " + arg));
+        for (long paddr : addresses) {
             if (json != null) {
                 json.beginObject().hex("physical", paddr).hex("virtual", base + paddr).end();
             } else {
