@@ -99,6 +99,9 @@ class RealMemoryCommandsTest {
                         ours.subList(0, walkLines).stream().map(String::stripTrailing).toList(), c + ": " + name);
             }
             assertEquals(Files.readString(crash.resolve("rd-sym.txt")), h.text("rd -64 linux_banner 16"), c + ": rd-sym");
+            // ptov inverts crash's translation of the direct-map address.
+            String[] direct = Files.readAllLines(crash.resolve("vtop-directmap.txt")).get(1).trim().split("\\s+");
+            assertEquals(direct[0], h.text("ptov " + direct[1]).lines().toList().get(1).split("\\s+")[0], c + ": ptov");
         }
     }
 
