@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Where struct module keeps what the module reader needs, from the kernel's types: both layouts,
- * {@code mem[MOD_TEXT]} since Linux 6.4 (commit ac3b43283923 "module: replace module_layout with
- * module_memory"; MOD_TEXT is element 0) and {@code core_layout} before, probed by member name.
+ * {@code mem[MOD_TEXT]} since Linux 6.4 (struct module_memory replaced module_layout; MOD_TEXT is
+ * element 0) and {@code core_layout} before, probed by member name.
  */
 final class ModuleLayouts {
     private ModuleLayouts() {

@@ -11,6 +11,7 @@ import dev.vmcore.memory.x86_64.X86_64AddressSpace;
 import dev.vmcore.symbols.KallsymsLocations;
 import dev.vmcore.symbols.ModuleKallsyms;
 import dev.vmcore.symbols.KallsymsReader;
+import dev.vmcore.symbols.KallsymsSearch;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
 import dev.vmcore.symbols.VmlinuxSymbols;
@@ -31,6 +32,8 @@ public final class Session implements AutoCloseable {
     /** Direct-map bases without KASLR's memory randomisation (Documentation/arch/x86/x86_64/mm.rst). */
     private static final long DEFAULT_PAGE_OFFSET_4L = 0xffff888000000000L;
     private static final long DEFAULT_PAGE_OFFSET_5L = 0xff11000000000000L;
+    /** How much of the kernel image the kallsyms search reads at most (images are tens of MB). */
+    private static final long KALLSYMS_SEARCH_BYTES = 256L << 20;
 
     private final SessionInputs inputs;
     private final DumpFile dump;
@@ -38,6 +41,7 @@ public final class Session implements AutoCloseable {
     private final Supplier<Optional<VmcoreInfo>> vmcoreInfo;
     private final Supplier<PagingConfig> paging;
     private final Supplier<X86_64AddressSpace> kernelMemory;
+    private final Supplier<Optional<KallsymsLocations>> kallsymsLocations;
     private final Supplier<SymbolTable> kernelSymbols;
     private final Supplier<List<ModuleKallsyms.LoadedModule>> modules;
     private final Supplier<SymbolTable> symbols;
@@ -51,6 +55,7 @@ public final class Session implements AutoCloseable {
         this.vmcoreInfo = Lazy.of(() -> dump.vmcoreInfo().map(VmcoreInfo::parse));
         this.paging = Lazy.of(() -> KernelLayout.paging(vmcoreInfo(), dump.cpuNotes()));
         this.kernelMemory = Lazy.of(() -> X86_64AddressSpace.kernel(dump.memory(), paging.get()));
+        this.kallsymsLocations = Lazy.of(this::findKallsyms);
         this.kernelSymbols = Lazy.of(this::loadKernelSymbols);
         this.modules = Lazy.of(this::readModules);
         this.symbols = Lazy.of(this::allSymbols);
@@ -109,9 +114,23 @@ public final class Session implements AutoCloseable {
         return kernelMemory.get();
     }
 
-    /** Where kallsyms lives in kernel memory, when VMCOREINFO says. */
+    /**
+     * Where kallsyms lives in kernel memory: as VMCOREINFO says (Linux 6.0+), else found by a
+     * search of the kernel image from _stext (older kernels).
+     */
     public Optional<KallsymsLocations> kallsymsLocations() {
-        return vmcoreInfo().flatMap(KernelLayout::kallsyms);
+        return kallsymsLocations.get();
+    }
+
+    private Optional<KallsymsLocations> findKallsyms() {
+        Optional<KallsymsLocations> exported = vmcoreInfo().flatMap(KernelLayout::kallsyms);
+        if (exported.isPresent()) {
+            return exported;
+        }
+        return vmcoreInfo().flatMap(v -> v.symbol("_stext").isPresent()
+                ? KallsymsSearch.find(kernelMemory(), v.symbol("_stext").getAsLong(), KernelLayout.releaseAtLeast(v, 6, 1),
+                        KALLSYMS_SEARCH_BYTES)
+                : Optional.empty());
     }
 
     /** The KASLR text offset (VMCOREINFO KERNELOFFSET), 0 when the dump does not say. */
@@ -168,8 +187,8 @@ public final class Session implements AutoCloseable {
             return VmlinuxSymbols.fromElf(vmlinux.get(), kaslrOffset());
         }
         KallsymsLocations loc = kallsymsLocations().orElseThrow(() -> new VmcoreException(
-                "no symbols: the dump's VMCOREINFO does not locate kallsyms (kernels before 6.0 do not"
-                        + " export it); give the matching vmlinux"));
+                "no symbols: the dump's VMCOREINFO does not locate kallsyms and a search of the kernel image"
+                        + " found no kallsyms tables; give the matching vmlinux"));
         return KallsymsReader.read(kernelMemory(), loc);
     }
 
