@@ -186,8 +186,10 @@ public final class Session implements AutoCloseable {
         if (vmlinux.isPresent()) {
             return VmlinuxSymbols.fromElf(vmlinux.get(), kaslrOffset());
         }
-        KallsymsLocations loc = kallsymsLocations().orElseThrow(() -> new VmcoreException(
-                "no symbols: the dump's VMCOREINFO does not locate kallsyms and a search of the kernel image"
+        KallsymsLocations loc = kallsymsLocations().orElseThrow(() -> new VmcoreException(vmcoreInfo().isEmpty()
+                ? "no symbols: the dump has no VMCOREINFO, so neither the KASLR offset nor _stext is known;"
+                        + " give the matching vmlinux"
+                : "no symbols: the dump's VMCOREINFO does not locate kallsyms and a search of the kernel image"
                         + " found no kallsyms tables; give the matching vmlinux"));
         return KallsymsReader.read(kernelMemory(), loc);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vmcore.dump.DumpFixtures;
 import dev.vmcore.program.Session;
 import dev.vmcore.program.SessionInputs;
+import dev.vmcore.util.VmcoreException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,14 @@ class DumpCommandsTest {
         assertEquals("0xffffffff81000010", j.get("cpus").get(0).get("registers").get("rip").asText());
         assertEquals(4242, j.get("cpus").get(0).get("pid").asInt());
         assertEquals("NT_PRSTATUS", j.get("notes").get(0).get("typeName").asText());
+    }
+
+    @Test
+    void withoutKallsymsLocationsSymbolCommandsSayWhyInOneLine() {
+        // The fixture's VMCOREINFO has no kallsyms keys and no _stext: nothing to search from.
+        VmcoreException e = assertThrows(VmcoreException.class, () -> run(false, "sym", "schedule"));
+        assertTrue(e.getMessage().startsWith("no symbols: the dump's VMCOREINFO does not locate kallsyms"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
     }
 
     @Test
