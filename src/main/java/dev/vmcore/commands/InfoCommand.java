@@ -46,7 +46,7 @@ final class InfoCommand implements Command {
         DumpFile.PageCounts pages = dump.pageCounts();
         Optional<VmcoreInfo> vmcoreInfo = dump.vmcoreInfo().map(VmcoreInfo::parse);
         String release = vmcoreInfo.flatMap(VmcoreInfo::release).orElse(headerValue(dump, "release"));
-        long cpus = dump.cpuNotes().stream().filter(c -> c.kind().equals("NT_PRSTATUS")).count();
+        int cpus = dump.cpuCount();
         List<String> files = dump.files().stream().map(Path::toString).toList();
         Printer out = call.out();
         if (out.isJson()) {

@@ -83,14 +83,8 @@ final class RdCommand implements Command {
             }
         } catch (MemoryFault f) {
             throw new CommandException(String.format(Locale.ROOT, "rd: invalid %s address: %x  type: \"%s\" (%s)",
-                    physical ? "physical" : "kernel virtual", f.address(), typeName, reason(f)));
+                    physical ? "physical" : "kernel virtual", f.address(), typeName, f.problem()));
         }
-    }
-
-    private static String reason(MemoryFault f) {
-        String m = f.getMessage();
-        int colon = m.indexOf(": ");
-        return colon >= 0 ? m.substring(colon + 2) : m;
     }
 
     private static void ascii(Invocation call, long address, byte[] data) {

@@ -80,7 +80,7 @@ final class SysCommand implements Command {
                 + (tainted ? "  [TAINTED]" : ""));
         f.put("DUMPFILE", String.join(" ", dump.files().stream().map(Path::toString).toList())
                 + (dump.dumpLevel() > 0 ? "  [PARTIAL DUMP]" : ""));
-        int cpus = (int) dump.cpuNotes().stream().filter(c -> c.kind().equals("NT_PRSTATUS")).count();
+        int cpus = dump.cpuCount();
         int offline = vars.map(v -> v.offlineCpus(cpus).orElse(0)).orElse(0);
         f.put("CPUS", cpus + (offline > 0 ? " [OFFLINE: " + offline + "]" : ""));
         f.put("DATE", info.flatMap(v -> v.get("CRASHTIME")).map(SysCommand::date).orElse("(no CRASHTIME in VMCOREINFO)"));

@@ -24,6 +24,11 @@ public interface DumpFile extends AutoCloseable {
         return CpuNote.decodeAll(notes(), files().get(0).toString());
     }
 
+    /** The number of CPUs, as the NT_PRSTATUS notes (one per CPU) count them. */
+    default int cpuCount() {
+        return (int) cpuNotes().stream().filter(c -> c.kind().equals("NT_PRSTATUS")).count();
+    }
+
     /** The VMCOREINFO text (KEY=VALUE lines), if the dump has it. */
     Optional<String> vmcoreInfo();
 

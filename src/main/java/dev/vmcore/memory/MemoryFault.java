@@ -10,11 +10,18 @@ public abstract sealed class MemoryFault extends VmcoreException
         permits MemoryFault.NotInDump, MemoryFault.Excluded, MemoryFault.Truncated, MemoryFault.NotMapped {
     private final long address;
     private final String space;
+    private final String problem;
 
     MemoryFault(long address, String space, String problem) {
         super(space + " address 0x" + Long.toHexString(address) + ": " + problem);
         this.address = address;
         this.space = space;
+        this.problem = problem;
+    }
+
+    /** Why the read failed, without the address ("not in the dump", "page excluded ..."). */
+    public String problem() {
+        return problem;
     }
 
     public long address() {

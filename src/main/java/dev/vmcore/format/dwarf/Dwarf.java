@@ -213,23 +213,21 @@ public final class Dwarf {
 
     /** The .debug_str offset of string index {@code index} of {@code u}. */
     long strOffset(Unit u, long index) {
-        Section so = section(".debug_str_offsets");
-        long base = u.bases().strOffsetsBase();
-        long at = base + index * u.offsetSize();
-        if (index < 0 || index > Integer.MAX_VALUE || at < 0) {
-            throw so.fault(base, "string index " + index + " out of range");
-        }
-        return so.uN(at, u.offsetSize());
+        return indexed(".debug_str_offsets", u.bases().strOffsetsBase(), index, u.offsetSize(), "string");
     }
 
     long indexedAddress(Unit u, long index) {
-        Section addr = section(".debug_addr");
-        long base = u.bases().addrBase();
-        long at = base + index * u.addressSize();
+        return indexed(".debug_addr", u.bases().addrBase(), index, u.addressSize(), "address");
+    }
+
+    /** Entry {@code index} of a DWARF 5 table of {@code size}-byte entries at {@code base} of {@code section}. */
+    private long indexed(String section, long base, long index, int size, String what) {
+        Section s = section(section);
+        long at = base + index * size;
         if (index < 0 || index > Integer.MAX_VALUE || at < 0) {
-            throw addr.fault(base, "address index " + index + " out of range");
+            throw s.fault(base, what + " index " + index + " out of range");
         }
-        return addr.uN(at, u.addressSize());
+        return s.uN(at, size);
     }
 
     /** The type DIE offset of the type unit with {@code signature}. */
