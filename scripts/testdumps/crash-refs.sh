@@ -59,6 +59,35 @@ struct	struct oops_record @REC@
 struct-o-task_struct	struct -o task_struct
 EOF
 }
+# Type layouts and typed values of kernel globals (for the DWARF/BTF type sources and `p`).
+types_commands() {
+    local t
+    for t in module list_head hlist_node mm_struct page pt_regs oops_record file inode dentry \
+        super_block cred vm_area_struct sk_buff net_device kmem_cache timer_list work_struct \
+        mutex rb_node qspinlock wait_queue_head pid upid signal_struct files_struct \
+        inactive_task_frame printk_ringbuffer prb_desc; do
+        printf 'struct-o-%s\tstruct -o %s\n' "$t" "$t"
+    done
+    cat <<'EOF'
+union-o-sigval	union -o sigval
+struct-task-comm-pid	struct task_struct.comm,pid,flags init_task
+struct-task-x	struct -x task_struct.pid,tgid,stack init_task
+p-init_task-comm	p init_task.comm
+p-init_task-pid	p init_task.pid
+px-init_task-flags	p/x init_task.flags
+p-addr-init_task	p &init_task
+p-uts-release	p init_uts_ns.name.release
+p-jiffies-type	whatis jiffies
+p-nr_cpu_ids	p nr_cpu_ids
+p-this_cpu_off-0	p this_cpu_off:0
+p-this_cpu_off-1	p this_cpu_off:1
+p-cast-tasks	p ((struct list_head *)&init_task.tasks)->next
+p-tasks-prev	p init_task.tasks.prev
+whatis-list_head	whatis struct list_head
+whatis-init_task	whatis init_task
+whatis-oops_record	whatis struct oops_record
+EOF
+}
 tail_commands() {
     cat <<'EOF'
 vtop	vtop @REC@
@@ -162,6 +191,7 @@ main() {
             printf 'mod-s-data0\tmod -s @MOD@ %s\n' "$fixed_ko"
         fi
         data_commands
+        types_commands
         for g in "${globals[@]}"; do printf 'p-%s\tp %s\n' "$g" "$g"; done
         tail_commands
         text_samples "$vmlinux" "$kaslr"

@@ -1,5 +1,7 @@
 package dev.vmcore.commands;
 
+import dev.vmcore.util.Similar;
+
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
 import dev.vmcore.util.VmcoreException;
@@ -10,7 +12,7 @@ import java.util.Optional;
 
 /** Address arguments (hex, SYMBOL, SYMBOL+OFFSET) and symbolic display shared by the memory commands. */
 final class Addresses {
-    private static final int MAX_SUGGESTIONS = 5;
+    static final int MAX_SUGGESTIONS = 5;
 
     private Addresses() {
     }
@@ -49,18 +51,7 @@ final class Addresses {
 
     /** Up to five names containing {@code name}, else within edit distance 2 of it. */
     static List<String> similar(SymbolTable symbols, String name) {
-        List<String> containing = new ArrayList<>();
-        List<String> close = new ArrayList<>();
-        for (Symbol s : symbols.all()) {
-            String n = s.name();
-            if (containing.size() < MAX_SUGGESTIONS && n.contains(name) && !containing.contains(n)) {
-                containing.add(n);
-            } else if (close.size() < MAX_SUGGESTIONS && Math.abs(n.length() - name.length()) <= 2
-                    && CommandRegistry.editDistance(n, name) <= 2 && !close.contains(n)) {
-                close.add(n);
-            }
-        }
-        return containing.isEmpty() ? close : containing;
+        return Similar.names(symbols.all().stream().map(Symbol::name).toList(), name, MAX_SUGGESTIONS);
     }
 
     /** A value as rd -s shows it: the symbol+offset it points into, or the hex value. */

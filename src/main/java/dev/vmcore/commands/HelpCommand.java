@@ -33,6 +33,7 @@ final class HelpCommand implements Command {
                   help [COMMAND]...
                   help -D        the dump file's header
                   help -n        the dump file's notes, CPU registers decoded
+                  help -s        where symbols, types and source lines come from (loads them)
 
                 DESCRIPTION
                   Without arguments, lists every command. With command names, prints the help of
@@ -51,7 +52,8 @@ final class HelpCommand implements Command {
             switch (call.args().get(0)) {
                 case "-D" -> DumpHeaderReport.header(call.session().dump(), call.out());
                 case "-n" -> DumpHeaderReport.notes(call.session().dump(), call.out());
-                default -> throw new CommandException("help: unknown option " + call.args().get(0) + " (use -D or -n)");
+                case "-s" -> SourcesReport.print(call.session(), call.out());
+                default -> throw new CommandException("help: unknown option " + call.args().get(0) + " (use -D, -n or -s)");
             }
             return;
         }

@@ -1,5 +1,7 @@
 package dev.vmcore.commands;
 
+import dev.vmcore.util.Similar;
+
 import dev.vmcore.memory.MemoryFault;
 import dev.vmcore.types.ArrayType;
 import dev.vmcore.types.BoolType;
@@ -57,7 +59,8 @@ final class StructCommand implements Command {
                     -o  show member offsets
                     -x  integers in hexadecimal
                     -d  integers in decimal (no characters for char values)
-                  Types come from the kernel's BTF (see sys); module types are not in it.
+                  Types come from the kernel's BTF, each module's BTF, the vmlinux's DWARF and
+                  the modules' .ko DWARF (-m), in that order; help -s lists them.
                 """.formatted(k);
     }
 
@@ -121,11 +124,24 @@ final class StructCommand implements Command {
         }
     }
 
+    /** The error for an unknown member: crash's words, plus the members named most like it. */
+    private CommandException noMember(StructType st, String title, String path) {
+        String last = path.substring(path.lastIndexOf('.') + 1);
+        List<String> similar = Similar.names(Types.flatMembers(st).stream().map(l -> l.member().name()).toList(), last,
+                Addresses.MAX_SUGGESTIONS);
+        return new CommandException(name() + ": invalid data structure reference: " + title + "." + path
+                + (similar.isEmpty() ? "" : " (similar members: " + String.join(", ", similar) + ")"));
+    }
+
     private StructType lookup(TypeSource types, String typeName) {
         Optional<Type> t = types.findType(kind.keyword() + " " + typeName);
         if (t.isEmpty() || !(t.get() instanceof StructType st)) {
+            String prefix = kind.keyword() + " ";
+            List<String> similar = Similar.names(types.typeNames().stream().filter(n -> n.startsWith(prefix))
+                    .map(n -> n.substring(prefix.length())).toList(), typeName, Addresses.MAX_SUGGESTIONS);
             throw new CommandException(name() + ": invalid data structure reference: " + typeName
-                    + " (not in " + types.description() + ")");
+                    + " (not in " + types.description() + (similar.isEmpty() ? "" : "; similar: "
+                    + String.join(", ", similar)) + ")");
         }
         return st;
     }
@@ -134,8 +150,9 @@ final class StructCommand implements Command {
         try {
             return call.session().kernelMemory().readBytes(address, (int) size);
         } catch (MemoryFault f) {
-            throw new CommandException(String.format(Locale.ROOT, "%s: invalid kernel virtual address: %x  type: \"%s\"",
-                    name(), f.address(), title));
+            // crash names the address asked for; the cause (which page, why) follows as rd gives it.
+            throw new CommandException(String.format(Locale.ROOT, "%s: invalid kernel virtual address: %x  type: \"%s\" (%s)",
+                    name(), address, title, f.address() == address ? f.problem() : f.getMessage()));
         }
     }
 
@@ -156,8 +173,7 @@ final class StructCommand implements Command {
             call.out().println(title + " {");
         }
         for (String m : members) {
-            Types.Located l = Types.memberPath(st, m).orElseThrow(() -> new CommandException(
-                    name() + ": invalid data structure reference: " + title + "." + m));
+            Types.Located l = Types.memberPath(st, m).orElseThrow(() -> noMember(st, title, m));
             String decl = TypeNames.declaration(l.type(), l.member().name())
                     + (l.member().isBitfield() ? " : " + l.member().bitSize() : "") + ";";
             if (j != null) {
@@ -182,8 +198,7 @@ final class StructCommand implements Command {
             return;
         }
         for (String m : members) {
-            Types.Located l = Types.memberPath(st, m).orElseThrow(() -> new CommandException(
-                    name() + ": invalid data structure reference: " + title + "." + m));
+            Types.Located l = Types.memberPath(st, m).orElseThrow(() -> noMember(st, title, m));
             String v = f.format(l.type(), data, l.bitOffset(), l.member().bitSize(), 1);
             for (String line : ("  " + m + " = " + v + ",").split("\n")) {
                 call.out().println(line);
@@ -216,77 +231,20 @@ final class StructCommand implements Command {
         }
 
         static void members(JsonOut j, ValueFormatter f, StructType st, byte[] data, long bitOff, List<String> only) {
-            j.beginArray("members");
             if (only.isEmpty()) {
-                for (Member m : st.members()) {
-                    member(j, f, m.name(), m.type(), data, bitOff + m.bitOffset(), m.bitSize());
-                }
-            } else {
-                for (String name : only) {
-                    Types.Located l = Types.memberPath(st, name).orElseThrow(() -> new CommandException(
-                            "invalid data structure reference: " + name));
-                    member(j, f, name, l.type(), data, bitOff + l.bitOffset(), l.member().bitSize());
-                }
+                f.json(j, st, data, bitOff, 0);
+                return;
+            }
+            j.beginArray("members");
+            for (String name : only) {
+                Types.Located l = Types.memberPath(st, name).orElseThrow(() -> new CommandException(
+                        "invalid data structure reference: " + name));
+                j.beginObject().field("name", name).field("type", TypeNames.name(l.type()))
+                        .field("offset", (bitOff + l.bitOffset()) / 8);
+                f.json(j, l.type(), data, bitOff + l.bitOffset(), l.member().bitSize());
+                j.end();
             }
             j.end();
-        }
-
-        private static void member(JsonOut j, ValueFormatter f, String name, Type t, byte[] data, long bitOff, int bitSize) {
-            j.beginObject();
-            if (name != null) {
-                j.field("name", name);
-            }
-            j.field("type", TypeNames.name(t)).field("offset", bitOff / 8);
-            value(j, f, t, data, bitOff, bitSize);
-            j.end();
-        }
-
-        /** Writes the value as field "value" (or "members"/"elements" for aggregates) of the open object. */
-        private static void value(JsonOut j, ValueFormatter f, Type t, byte[] data, long bitOff, int bitSize) {
-            Type s = Types.strip(t);
-            int off = (int) (bitOff / 8);
-            switch (s) {
-                case StructType st -> members(j, f, st, data, bitOff, List.of());
-                case ArrayType a when Types.strip(a.element()) instanceof IntType i && i.character() && i.size() == 1 -> {
-                    int n = (int) Math.min(a.length(), Math.max(0, data.length - off));
-                    int end = 0;
-                    while (end < n && data[off + end] != 0) {
-                        end++;
-                    }
-                    j.field("value", new String(data, off, end, java.nio.charset.StandardCharsets.ISO_8859_1));
-                }
-                case ArrayType a -> {
-                    j.beginArray("elements");
-                    long esize = Types.sizeof(a.element());
-                    for (long i = 0; i < a.length() && off + (i + 1) * esize <= data.length && i < 4096; i++) {
-                        j.beginObject();
-                        value(j, f, a.element(), data, (off + i * esize) * 8, 0);
-                        j.end();
-                    }
-                    j.end();
-                }
-                case PointerType p -> {
-                    long v = ValueFormatter.read(data, off, 8);
-                    j.hex("value", v);
-                    f.symbolAt(v).ifPresent(sym -> j.field("symbol", sym));
-                }
-                case EnumType e -> {
-                    long v = bitSize > 0 ? ValueFormatter.bits(data, bitOff, bitSize, e.signed())
-                            : ValueFormatter.signExtend(ValueFormatter.read(data, off, (int) e.size()), (int) e.size(), e.signed());
-                    j.field("value", e.nameOf(v).orElse(Long.toString(v)));
-                }
-                case BoolType b -> j.field("value", ValueFormatter.read(data, off, (int) b.size()) != 0);
-                case IntType i -> {
-                    long v = bitSize > 0 ? ValueFormatter.bits(data, bitOff, bitSize, i.signed())
-                            : ValueFormatter.signExtend(ValueFormatter.read(data, off, (int) i.size()), (int) i.size(), i.signed());
-                    if (!i.signed() && v < 0) {
-                        j.field("value", Long.toUnsignedString(v));
-                    } else {
-                        j.field("value", v);
-                    }
-                }
-                default -> j.field("value", f.format(t, data, bitOff, bitSize, 0));
-            }
         }
     }
 }

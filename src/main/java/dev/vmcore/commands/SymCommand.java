@@ -3,6 +3,9 @@ package dev.vmcore.commands;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
 
+import dev.vmcore.format.dwarf.SourceLine;
+import dev.vmcore.util.VmcoreException;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +83,8 @@ final class SymCommand implements Command {
             if (s.isEmpty()) {
                 throw new CommandException("sym: no symbol at address " + Long.toHexString(address));
             }
-            emit(out, json, s.get(), address);
+            Optional<SourceLine> line = s.get().isText() ? sourceLine(call, address) : Optional.empty();
+            emit(out, json, s.get(), address, line);
             return;
         }
         List<Symbol> all = symbols.findAll(arg);
@@ -92,16 +96,31 @@ final class SymCommand implements Command {
         }
     }
 
+    /** The source line of a text address when debug information covers it. */
+    private static Optional<SourceLine> sourceLine(Invocation call, long address) {
+        try {
+            return call.session().sourceLine(address);
+        } catch (VmcoreException e) {
+            return Optional.empty(); // corrupt line information: the symbol alone is still the answer
+        }
+    }
+
     private static void emit(Printer out, JsonOut json, Symbol s, long address) {
+        emit(out, json, s, address, Optional.empty());
+    }
+
+    private static void emit(Printer out, JsonOut json, Symbol s, long address, Optional<SourceLine> line) {
         long offset = address - s.address();
         if (json != null) {
             json.beginObject().hex("address", address).field("name", s.name()).field("offset", offset)
                     .field("type", String.valueOf(s.type()));
             s.module().ifPresent(m -> json.field("module", m));
+            line.ifPresent(l -> json.field("file", l.file()).field("line", l.line()));
             json.end();
             return;
         }
-        out.println(String.format("%016x (%c) %s%s%s", address, s.type(), s.name(), offset == 0 ? "" : "+" + offset,
-                s.module().map(m -> " [" + m + "]").orElse("")));
+        out.println(String.format("%016x (%c) %s%s%s%s", address, s.type(), s.name(), offset == 0 ? "" : "+" + offset,
+                s.module().map(m -> " [" + m + "]").orElse(""),
+                line.map(l -> " " + l.file() + ": " + l.line()).orElse("")));
     }
 }

@@ -83,7 +83,7 @@ final class TypeLayout {
                 line(depth, "}" + (m.name() == null ? "" : " " + m.name()) + ";", offsetOf(m));
                 continue;
             }
-            String decl = TypeNames.declaration(m.type(), m.name() == null ? "" : m.name());
+            String decl = TypeNames.memberDeclaration(m.type(), m.name() == null ? "" : m.name());
             if (m.isBitfield()) {
                 decl += " : " + m.bitSize();
             }

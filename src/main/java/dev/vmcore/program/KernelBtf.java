@@ -7,7 +7,6 @@ import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
 import dev.vmcore.types.BtfTypeSource;
-import dev.vmcore.types.TypeSource;
 import dev.vmcore.util.ByteSource;
 import dev.vmcore.util.VmcoreException;
 
@@ -26,13 +25,13 @@ final class KernelBtf {
     private KernelBtf() {
     }
 
-    static TypeSource fromVmlinux(ElfSymbols vmlinux) {
+    static BtfTypeSource fromVmlinux(ElfSymbols vmlinux) {
         ElfSection s = vmlinux.section(".BTF").orElseThrow(() -> new VmcoreException(
                 "no types: the vmlinux has no .BTF section"));
         return new BtfTypeSource(Btf.parse(vmlinux.contents(s)), "BTF from vmlinux");
     }
 
-    static TypeSource fromMemory(AddressSpace memory, SymbolTable symbols) {
+    static BtfTypeSource fromMemory(AddressSpace memory, SymbolTable symbols) {
         Optional<Symbol> start = symbols.find("__start_BTF");
         Optional<Symbol> stop = symbols.find("__stop_BTF");
         if (start.isEmpty() || stop.isEmpty()) {

@@ -15,12 +15,18 @@ import dev.vmcore.symbols.KallsymsSearch;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
 import dev.vmcore.symbols.VmlinuxSymbols;
+import dev.vmcore.format.dwarf.SourceLine;
+import dev.vmcore.types.BtfTypeSource;
+import dev.vmcore.types.CompositeTypeSource;
 import dev.vmcore.types.TypeSource;
+import dev.vmcore.util.Unsigned;
 import dev.vmcore.util.VmcoreException;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +52,14 @@ public final class Session implements AutoCloseable {
     private final Supplier<List<ModuleKallsyms.LoadedModule>> modules;
     private final Supplier<SymbolTable> symbols;
     private final Supplier<Long> directMapBase;
-    private final Supplier<TypeSource> types;
+    private final Supplier<Optional<BtfTypeSource>> kernelBtf;
+    private final Supplier<Optional<KernelDwarf>> kernelDwarf;
+    private final Supplier<List<ModuleDebugInfo>> moduleDebugInfo;
+    private final Supplier<CompositeTypeSource> types;
+    private final Supplier<ModuleFiles> moduleFiles;
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    /** Why the kernel's BTF could not be loaded, for the message when no types exist at all. */
+    private volatile String btfProblem;
 
     private Session(SessionInputs inputs, DumpFile dump, Optional<ElfSymbols> vmlinux) {
         this.inputs = inputs;
@@ -60,8 +73,11 @@ public final class Session implements AutoCloseable {
         this.modules = Lazy.of(this::readModules);
         this.symbols = Lazy.of(this::allSymbols);
         this.directMapBase = Lazy.of(this::findDirectMapBase);
-        this.types = Lazy.of(() -> vmlinux.isPresent() ? KernelBtf.fromVmlinux(vmlinux.get())
-                : KernelBtf.fromMemory(kernelMemory(), kernelSymbols()));
+        this.kernelBtf = Lazy.of(this::loadKernelBtf);
+        this.kernelDwarf = Lazy.of(this::loadKernelDwarf);
+        this.moduleDebugInfo = Lazy.of(this::loadModuleDebugInfo);
+        this.types = Lazy.of(this::allTypes);
+        this.moduleFiles = Lazy.of(() -> new ModuleFiles(inputs.moduleDirs(), vmcoreInfo().flatMap(VmcoreInfo::release)));
     }
 
     /**
@@ -160,7 +176,7 @@ public final class Session implements AutoCloseable {
     private List<ModuleKallsyms.LoadedModule> readModules() {
         long head = kernelSymbols().find("modules").orElseThrow(
                 () -> new VmcoreException("modules: no symbol for the module list (modules)")).address();
-        return ModuleKallsyms.read(kernelMemory(), head, ModuleLayouts.from(types()));
+        return ModuleKallsyms.read(kernelMemory(), head, ModuleLayouts.from(kernelTypes()));
     }
 
     private SymbolTable allSymbols() {
@@ -172,14 +188,182 @@ public final class Session implements AutoCloseable {
         return directMapBase.get();
     }
 
-    /** Where types come from, said without loading them (for sys): "BTF from vmlinux" or "BTF from dump". */
+    /**
+     * Where types come from, said without loading anything new (for sys): the kernel's source(s),
+     * then the module sources already loaded.
+     */
     public String typeSourceName() {
-        return vmlinux.isPresent() ? "BTF from vmlinux" : "BTF from dump";
+        List<String> parts = new ArrayList<>();
+        parts.add(vmlinux.isPresent() && vmlinux.get().section(".BTF").isPresent() ? "BTF from vmlinux" : "BTF from dump");
+        if (vmlinux.isPresent() && KernelDwarf.present(vmlinux.get())) {
+            parts.add(KernelDwarf.DESCRIPTION);
+        }
+        return String.join(", ", parts);
     }
 
-    /** The kernel's types: BTF from the vmlinux's .BTF section when one was given, else BTF in kernel memory. */
+    /**
+     * Every type source in use, loading each (for help -s): the kernel's BTF and DWARF, and each
+     * module's BTF and DWARF.
+     */
+    public List<String> typeSourceDescriptions() {
+        return types.get().members().stream().map(TypeSource::description).toList();
+    }
+
+    /**
+     * The types and variables of the kernel and its modules, asked in this order: the kernel's
+     * BTF (from the vmlinux's .BTF section, else kernel memory), the vmlinux's DWARF, each module's
+     * BTF (kernel memory), each module's DWARF (its .ko from -m directories). Throws a one-line
+     * VmcoreException when the kernel has neither BTF nor DWARF.
+     */
     public TypeSource types() {
         return types.get();
+    }
+
+    /** The kernel's own types (BTF, else the vmlinux's DWARF), without the modules'. */
+    public TypeSource kernelTypes() {
+        Optional<BtfTypeSource> btf = kernelBtf.get();
+        if (btf.isPresent()) {
+            return btf.get();
+        }
+        return kernelDwarf.get().map(KernelDwarf::types).orElseThrow(() -> new VmcoreException(
+                btfProblem != null ? btfProblem : "no types: no BTF in the dump and no vmlinux with DWARF"));
+    }
+
+    /** Each loaded module's BTF and DWARF, as far as found (problems go to {@link #warnings()}). */
+    public List<ModuleDebugInfo> moduleDebugInfo() {
+        return moduleDebugInfo.get();
+    }
+
+    /**
+     * The source line of a kernel or module text address, from the vmlinux's DWARF or the DWARF of
+     * the module's .ko; empty without debug information for it.
+     */
+    public Optional<SourceLine> sourceLine(long address) {
+        for (ModuleDebugInfo m : modulesIfReadable()) {
+            if (m.dwarf().isPresent() && Unsigned.inRange(address, m.module().base(), m.module().size())) {
+                return m.dwarf().get().dwarf().statementLineAt(address);
+            }
+        }
+        for (ModuleDebugInfo m : modulesIfReadable()) {
+            if (m.dwarf().isPresent()) {
+                Optional<SourceLine> line = m.dwarf().get().dwarf().statementLineAt(address);
+                if (line.isPresent()) {
+                    return line;
+                }
+            }
+        }
+        return kernelDwarf.get().flatMap(d -> d.dwarf().statementLineAt(address - kaslrOffset()));
+    }
+
+    /** The kernel's DWARF, when the vmlinux has it. */
+    public Optional<dev.vmcore.format.dwarf.Dwarf> kernelDwarf() {
+        return kernelDwarf.get().map(KernelDwarf::dwarf);
+    }
+
+    /** Problems met while loading optional sources (a corrupt module BTF, a mismatched .ko); each once. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    private void warn(String w) {
+        if (!warnings.contains(w)) {
+            warnings.add(w);
+        }
+    }
+
+    private List<ModuleDebugInfo> modulesIfReadable() {
+        if (inputs.moduleDirs().isEmpty() && kernelDwarf.get().isEmpty()) {
+            return List.of(); // no DWARF anywhere: do not read the module list for nothing
+        }
+        try {
+            return moduleDebugInfo();
+        } catch (VmcoreException e) {
+            warn(e.getMessage());
+            return List.of();
+        }
+    }
+
+    private Optional<BtfTypeSource> loadKernelBtf() {
+        try {
+            return Optional.of(vmlinux.isPresent() && vmlinux.get().section(".BTF").isPresent()
+                    ? KernelBtf.fromVmlinux(vmlinux.get())
+                    : KernelBtf.fromMemory(kernelMemory(), kernelSymbols()));
+        } catch (VmcoreException e) {
+            btfProblem = e.getMessage();
+            if (vmlinux.isPresent() && KernelDwarf.present(vmlinux.get())) {
+                warn("types: " + e.getMessage() + "; using the vmlinux's DWARF");
+            }
+            return Optional.empty();
+        }
+    }
+
+    private Optional<KernelDwarf> loadKernelDwarf() {
+        if (vmlinux.isEmpty() || !KernelDwarf.present(vmlinux.get())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(KernelDwarf.open(vmlinux.get()));
+        } catch (VmcoreException e) {
+            warn("DWARF of " + vmlinux.get().name() + " not used: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private List<ModuleDebugInfo> loadModuleDebugInfo() {
+        TypeSource kernel = kernelTypes();
+        Optional<BtfTypeSource> btf = kernelBtf.get();
+        List<ModuleDebugInfo> out = new ArrayList<>();
+        for (ModuleKallsyms.LoadedModule m : modules()) {
+            Optional<TypeSource> moduleBtf = Optional.empty();
+            if (btf.isPresent()) {
+                try {
+                    moduleBtf = ModuleDebugInfo.btf(kernelMemory(), kernelSymbols(), kernel, btf.get().btf(), m);
+                } catch (VmcoreException e) {
+                    warn("BTF of module " + m.name() + " not used: " + e.getMessage());
+                }
+            }
+            Optional<ModuleDebugInfo.ModuleDwarf> dwarf = Optional.empty();
+            Optional<java.nio.file.Path> ko = moduleFiles.get().find(m.name());
+            if (ko.isPresent()) {
+                try {
+                    dwarf = Optional.of(ModuleDebugInfo.dwarf(kernelMemory(), kernel, m, ko.get()));
+                } catch (VmcoreException e) {
+                    warn("DWARF of module " + m.name() + " not used: " + e.getMessage());
+                }
+            }
+            out.add(new ModuleDebugInfo(m, moduleBtf, dwarf));
+        }
+        return List.copyOf(out);
+    }
+
+    private CompositeTypeSource allTypes() {
+        kernelTypes(); // no kernel types at all: say why now, in one line
+        List<Supplier<List<TypeSource>>> sources = List.of(
+                () -> kernelBtf.get().map(b -> List.<TypeSource>of(b)).orElse(List.of()),
+                () -> moduleSources(true),
+                () -> kernelDwarf.get().map(d -> List.of(d.types())).orElse(List.of()),
+                () -> moduleSources(false));
+        return new CompositeTypeSource(sources, typeSourceName(), this::warn);
+    }
+
+    /** The modules' BTF ({@code btf}) or DWARF sources; none when the module list cannot be read. */
+    private List<TypeSource> moduleSources(boolean btf) {
+        List<ModuleDebugInfo> all;
+        try {
+            all = moduleDebugInfo();
+        } catch (VmcoreException e) {
+            warn("module types not used: " + e.getMessage());
+            return List.of();
+        }
+        List<TypeSource> out = new ArrayList<>();
+        for (ModuleDebugInfo m : all) {
+            if (btf) {
+                m.btf().ifPresent(out::add);
+            } else {
+                m.dwarf().ifPresent(d -> out.add(d.types()));
+            }
+        }
+        return out;
     }
 
     private SymbolTable loadKernelSymbols() {

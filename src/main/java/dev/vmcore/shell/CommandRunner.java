@@ -34,6 +34,7 @@ public final class CommandRunner {
     private final boolean debug;
     private final PrintWriter out;
     private final PrintWriter err;
+    private int warningsShown;
 
     /**
      * @param out where command output goes when not piped or redirected
@@ -109,7 +110,23 @@ public final class CommandRunner {
         } finally {
             sink.close();
         }
+        reportNewWarnings();
         return status;
+    }
+
+    /** Problems the session met while loading optional sources during the command, each said once on err. */
+    private void reportNewWarnings() {
+        if (session == null) {
+            return;
+        }
+        List<String> all = session.warnings();
+        for (int i = warningsShown; i < all.size(); i++) {
+            err.println("vmcore: warning: " + all.get(i));
+        }
+        if (all.size() > warningsShown) {
+            err.flush();
+            warningsShown = all.size();
+        }
     }
 
     private void report(String commandText, VmcoreException e, PrintWriter target) {

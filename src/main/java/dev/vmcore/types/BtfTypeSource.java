@@ -63,6 +63,11 @@ public final class BtfTypeSource implements TypeSource {
     }
 
     @Override
+    public java.util.Collection<String> typeNames() {
+        return java.util.Collections.unmodifiableSet(index().types().keySet());
+    }
+
+    @Override
     public Optional<Variable> findVariable(String name) {
         Integer id = index().variables().get(name);
         if (id == null) {
@@ -151,13 +156,22 @@ public final class BtfTypeSource implements TypeSource {
         for (int i = 0; i < all.size(); i++) {
             BtfType.Member m = all.get(i);
             Type t = type(m.type());
-            if (i == all.size() - 1 && !c.union() && t instanceof ArrayType a && a.length() == 0) {
+            if (i == all.size() - 1 && !c.union() && Types.unqualified(t) instanceof ArrayType a && a.length() == 0) {
                 // BTF writes x[] and x[0] alike; only a last member can be a flexible array member.
-                t = new ArrayType(a.element(), 0, true);
+                t = flexible(t);
             }
             out.add(new Member(m.name().isEmpty() ? null : m.name(), t, m.bitOffset(), m.bitSize()));
         }
         return out;
+    }
+
+    /** A zero-length array (under its qualifiers: {@code const char x[]}) as a flexible one. */
+    private static Type flexible(Type t) {
+        return switch (t) {
+            case QualifiedType q -> new QualifiedType(q.qualifier(), flexible(q.target()));
+            case ArrayType a -> new ArrayType(a.element(), 0, true);
+            default -> t;
+        };
     }
 
     private Index index() {

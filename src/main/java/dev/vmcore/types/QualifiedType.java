@@ -1,9 +1,9 @@
 package dev.vmcore.types;
 
-/** A const, volatile or restrict {@code target}. */
+/** A const, volatile, restrict or _Atomic {@code target} (BTF has no _Atomic). */
 public record QualifiedType(Qualifier qualifier, Type target) implements Type {
     public enum Qualifier {
-        CONST("const"), VOLATILE("volatile"), RESTRICT("restrict");
+        CONST("const"), VOLATILE("volatile"), RESTRICT("restrict"), ATOMIC("_Atomic");
 
         private final String keyword;
 

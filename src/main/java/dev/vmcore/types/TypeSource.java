@@ -14,6 +14,14 @@ public interface TypeSource {
     /** A variable or function by name. BTF knows functions and per-CPU variables only. */
     Optional<Variable> findVariable(String name);
 
+    /**
+     * The names {@link #findType} knows ("struct task_struct", "u64"), for suggestions after a
+     * typo; empty where listing them would be costly.
+     */
+    default java.util.Collection<String> typeNames() {
+        return java.util.List.of();
+    }
+
     /** Where the types come from, for sys and messages: "BTF from dump", "BTF from vmlinux". */
     String description();
 }

@@ -9,7 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** A file read with positional I/O: thread-safe, never mapped or loaded whole, opened read-only. */
+/**
+ * A file read with positional I/O: thread-safe, never loaded whole, opened read-only. Large
+ * read-mostly ranges (DWARF sections) may be {@link #map mapped} read-only instead.
+ */
 public final class FileByteSource implements ByteSource {
     private final Path path;
     private final FileChannel channel;
@@ -67,6 +70,23 @@ public final class FileByteSource implements ByteSource {
             return total;
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": read error at offset 0x" + Long.toHexString(position), e);
+        }
+    }
+
+    /**
+     * The bytes {@code [offset, offset+length)} mapped read-only (the file is never written; the
+     * mapping stays valid after {@link #close}). Pages are read by the kernel when first touched.
+     */
+    public ByteBuffer map(long offset, long length) {
+        if (offset < 0 || length < 0 || length > Integer.MAX_VALUE || offset > size - length) {
+            throw new FormatException(name(), offset, "cannot map 0x" + Long.toHexString(length)
+                    + " bytes: past the end of the file (size 0x" + Long.toHexString(size) + ") or over 2 GiB");
+        }
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot map 0x" + Long.toHexString(length) + " bytes at 0x"
+                    + Long.toHexString(offset), e);
         }
     }
 

@@ -107,6 +107,11 @@ public final class Btf {
         return btf;
     }
 
+    /** Where this blob's string offsets end: split BTF over this one numbers its strings from here. */
+    public long stringsEnd() {
+        return stringBase + strings.length;
+    }
+
     /** The first type id of this blob: 1, or the base's last id + 1 for split BTF. */
     public int firstId() {
         return firstId;

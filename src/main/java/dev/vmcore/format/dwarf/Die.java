@@ -212,7 +212,7 @@ public final class Die {
                 Reader r = new Reader(info, values[i], unit.end());
                 int len = (int) Forms.blockLength(r, form);
                 r.skip(len);
-                yield Optional.of(Arrays.copyOfRange(info.b, (int) (r.pos - len), (int) r.pos));
+                yield Optional.of(info.bytes(r.pos - len, len));
             }
             default -> Optional.empty();
         };

@@ -1,5 +1,6 @@
 package dev.vmcore.format.dwarf;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,12 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * DWARF 2 to 5 debugging information over section bytes from a {@link DwarfSections}: units, DIEs,
- * a lazy name index ({@link #index()}), line tables and address to file:line / inline-chain lookup
- * ({@link #symbolize}). Nothing is parsed before it is asked for; the unit headers are scanned once
- * (a jump per unit). Safe for concurrent readers.
+ * DWARF 2 to 5 debugging information over section buffers from a {@link DwarfSections} (for a file,
+ * mapped slices of it: nothing is loaded whole into the heap): units, DIEs, a lazy name index
+ * ({@link #index()}), line tables and address to file:line / inline-chain lookup ({@link #symbolize}).
+ * Nothing is parsed before it is asked for. An address lookup reads .debug_aranges and the one unit
+ * it names; the unit headers are scanned (a jump per unit) when a DIE offset, the name index or an
+ * address .debug_aranges does not cover needs them. Safe for concurrent readers.
  *
  * <p>Every offset, length and count is checked against its section; corrupt bytes raise
  * {@link dev.vmcore.util.FormatException} naming the section and offset.
@@ -21,15 +25,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Dwarf {
     /** Cap on DIE nesting when skipping or walking subtrees. */
     static final int MAX_DEPTH = 4096;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final DwarfSections sections;
     private final Section info;
     private final Map<String, Section> loaded = new ConcurrentHashMap<>();
     private final Map<Long, LineTable> lineTables = new ConcurrentHashMap<>();
+    /** Units parsed before the full scan (from .debug_aranges), by header offset; reused by the scan. */
+    private final ConcurrentSkipListMap<Long, Unit> knownUnits = new ConcurrentSkipListMap<>();
     private volatile Unit[] units;
     private volatile long[] unitOffsets;
     private volatile NameIndex index;
-    private volatile AddressMap addressMap;
+    private volatile AddressMap aranges;
+    private volatile AddressMap otherRanges;
     private volatile Map<Long, Long> typeSignatures;
 
     private Dwarf(DwarfSections sections, Section info) {
@@ -39,7 +47,7 @@ public final class Dwarf {
 
     /** A reader over {@code sections}; .debug_info and .debug_abbrev must be present. */
     public static Dwarf open(DwarfSections sections) {
-        byte[] info = sections.find(".debug_info").orElseThrow(() -> new dev.vmcore.util.FormatException(
+        ByteBuffer info = sections.find(".debug_info").orElseThrow(() -> new dev.vmcore.util.FormatException(
                 ".debug_info", -1, "no .debug_info section"));
         Dwarf d = new Dwarf(sections, new Section(".debug_info", info));
         d.section(".debug_abbrev");
@@ -57,7 +65,7 @@ public final class Dwarf {
 
     /** A section by name; an empty one when absent. */
     Section section(String name) {
-        return loaded.computeIfAbsent(name, n -> new Section(n, sections.find(n).orElse(new byte[0])));
+        return loaded.computeIfAbsent(name, n -> new Section(n, sections.find(n).orElse(EMPTY)));
     }
 
     boolean hasSection(String name) {
@@ -77,7 +85,10 @@ public final class Dwarf {
                     List<Unit> list = new ArrayList<>();
                     long pos = 0;
                     while (pos < info.size()) {
-                        Unit unit = Unit.parse(this, info, pos);
+                        Unit unit = knownUnits.get(pos);
+                        if (unit == null) {
+                            unit = Unit.parse(this, info, pos);
+                        }
                         list.add(unit);
                         pos = unit.end();
                     }
@@ -94,8 +105,44 @@ public final class Dwarf {
         return u;
     }
 
+    /**
+     * The unit whose header is at {@code offset} (an offset from .debug_aranges): read alone, without
+     * scanning the unit headers before it, until they have been scanned.
+     */
+    Unit unitAt(long offset) {
+        Unit[] all = units;
+        if (all != null) {
+            int i = Arrays.binarySearch(unitOffsets, offset);
+            if (i < 0) {
+                throw info.fault(offset, "no unit starts at this offset");
+            }
+            return all[i];
+        }
+        Unit u = knownUnits.get(offset);
+        if (u == null) {
+            u = Unit.parse(this, info, offset);
+            Unit before = knownUnits.putIfAbsent(offset, u);
+            if (before != null) {
+                u = before;
+            }
+        }
+        return u;
+    }
+
+    /** True once every unit header has been read (see {@link #unitAt}). */
+    boolean unitsScanned() {
+        return units != null;
+    }
+
     /** The unit holding {@code dieOffset}. */
     public Unit unitContaining(long dieOffset) {
+        if (units == null) {
+            Map.Entry<Long, Unit> known = knownUnits.floorEntry(dieOffset);
+            Unit u = known == null ? null : known.getValue();
+            if (u != null && dieOffset >= u.firstDieOffset() && dieOffset < u.end()) {
+                return u;
+            }
+        }
         Unit[] all = unitArray();
         int i = Arrays.binarySearch(unitOffsets, dieOffset);
         if (i < 0) {
@@ -162,8 +209,12 @@ public final class Dwarf {
 
     /** Given the offset of a DIE's first child, the offset past its terminating null entry. */
     long skipSubtree(Unit u, long firstChild) {
+        return skipSubtree(u, u.abbrevs(), firstChild);
+    }
+
+    /** As {@link #skipSubtree(Unit, long)} with the unit's abbreviations at hand. */
+    long skipSubtree(Unit u, AbbrevTable table, long firstChild) {
         Reader r = new Reader(info, firstChild, u.end());
-        AbbrevTable table = u.abbrevs();
         int depth = 1;
         while (depth > 0) {
             if (r.atEnd()) {
@@ -273,18 +324,43 @@ public final class Dwarf {
         return Optional.of(lineTables.computeIfAbsent(off, o -> LineTable.parse(this, u, o)));
     }
 
-    /** The compilation unit whose address ranges contain {@code address}. */
+    /**
+     * The compilation unit whose address ranges contain {@code address}: from .debug_aranges when it
+     * covers the address (reading nothing else), else from the root DIEs of the units it does not
+     * list (all units when it is absent), which are read once, on the first such address.
+     */
     public Optional<Unit> unitForAddress(long address) {
-        AddressMap m = addressMap;
-        if (m == null) {
+        AddressMap a = aranges;
+        if (a == null) {
             synchronized (this) {
-                if (addressMap == null) {
-                    addressMap = AddressMap.build(this);
+                if (aranges == null) {
+                    aranges = AddressMap.fromAranges(this);
                 }
-                m = addressMap;
+                a = aranges;
             }
         }
-        return m.find(address);
+        long unit = a.find(address);
+        if (unit < 0) {
+            AddressMap other = otherRanges;
+            if (other == null) {
+                synchronized (this) {
+                    if (otherRanges == null) {
+                        otherRanges = AddressMap.fromRoots(this, a);
+                    }
+                    other = otherRanges;
+                }
+            }
+            unit = other.find(address);
+        }
+        return unit < 0 ? Optional.empty() : Optional.of(unitAt(unit));
+    }
+
+    /**
+     * The source line of {@code address} as gdb reports it (see {@link LineTable#lookupStatement}):
+     * what crash prints in sym and bt -l.
+     */
+    public Optional<SourceLine> statementLineAt(long address) {
+        return unitForAddress(address).flatMap(this::lineTable).flatMap(t -> t.lookupStatement(address));
     }
 
     /** The source line of {@code address} from the line table of its unit. */

@@ -94,6 +94,24 @@ final class Forms {
         }
     }
 
+    /** The size of a {@code form} value in units shaped like {@code u}; -1 when it varies (LEB128, strings, blocks). */
+    static int fixedSize(Unit u, int form) {
+        return switch (form) {
+            case Dw.FORM_FLAG_PRESENT, Dw.FORM_IMPLICIT_CONST -> 0;
+            case Dw.FORM_DATA1, Dw.FORM_REF1, Dw.FORM_FLAG, Dw.FORM_STRX1, Dw.FORM_ADDRX1 -> 1;
+            case Dw.FORM_DATA2, Dw.FORM_REF2, Dw.FORM_STRX2, Dw.FORM_ADDRX2 -> 2;
+            case Dw.FORM_STRX3, Dw.FORM_ADDRX3 -> 3;
+            case Dw.FORM_DATA4, Dw.FORM_REF4, Dw.FORM_STRX4, Dw.FORM_ADDRX4, Dw.FORM_REF_SUP4 -> 4;
+            case Dw.FORM_DATA8, Dw.FORM_REF8, Dw.FORM_REF_SIG8, Dw.FORM_REF_SUP8 -> 8;
+            case Dw.FORM_DATA16 -> 16;
+            case Dw.FORM_STRP, Dw.FORM_LINE_STRP, Dw.FORM_SEC_OFFSET, Dw.FORM_STRP_SUP, Dw.FORM_GNU_REF_ALT,
+                 Dw.FORM_GNU_STRP_ALT -> u.offsetSize();
+            case Dw.FORM_ADDR -> u.addressSize();
+            case Dw.FORM_REF_ADDR -> u.version() <= 2 ? u.addressSize() : u.offsetSize();
+            default -> -1;
+        };
+    }
+
     /** True for the forms of the constant class (which make DW_AT_high_pc an offset from low_pc). */
     static boolean isConstant(int form) {
         return switch (form) {

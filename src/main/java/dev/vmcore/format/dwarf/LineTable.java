@@ -22,6 +22,7 @@ public final class LineTable {
     private final int[] column;
     private final int[] discriminator;
     private final boolean[] end;
+    private final boolean[] stmt;
     private final int rows;
     /** Sequences as [first row, last row (end_sequence)], sorted by start address. */
     private final int[][] sequences;
@@ -35,6 +36,7 @@ public final class LineTable {
         this.column = r.column;
         this.discriminator = r.disc;
         this.end = r.end;
+        this.stmt = r.stmt;
         this.rows = r.n;
         List<int[]> seqs = new ArrayList<>();
         int start = 0;
@@ -58,9 +60,10 @@ public final class LineTable {
         int[] column = new int[64];
         int[] disc = new int[64];
         boolean[] end = new boolean[64];
+        boolean[] stmt = new boolean[64];
         int n;
 
-        void add(long a, int f, int l, int c, int d, boolean e) {
+        void add(long a, int f, int l, int c, int d, boolean e, boolean st) {
             if (n == addr.length) {
                 int m = n * 2;
                 addr = Arrays.copyOf(addr, m);
@@ -69,6 +72,7 @@ public final class LineTable {
                 column = Arrays.copyOf(column, m);
                 disc = Arrays.copyOf(disc, m);
                 end = Arrays.copyOf(end, m);
+                stmt = Arrays.copyOf(stmt, m);
             }
             addr[n] = a;
             file[n] = f;
@@ -76,6 +80,7 @@ public final class LineTable {
             column[n] = c;
             disc[n] = d;
             end[n] = e;
+            stmt[n] = st;
             n++;
         }
     }
@@ -104,6 +109,33 @@ public final class LineTable {
      * is at or below it (of several rows at one address, the last, as binutils does).
      */
     public Optional<SourceLine> lookup(long address) {
+        int best = lastRowAtOrBelow(address);
+        return best < 0 ? Optional.empty() : Optional.of(row(best));
+    }
+
+    /**
+     * The row gdb (and so crash) gives for {@code address}: as {@link #lookup}, but when that row is
+     * not a statement (is_stmt clear), the nearest statement row before it at the same address, so
+     * that e.g. a push in a prologue reports the line of the statement the compiler marked there.
+     */
+    public Optional<SourceLine> lookupStatement(long address) {
+        int best = lastRowAtOrBelow(address);
+        if (best < 0) {
+            return Optional.empty();
+        }
+        int t = best;
+        while (!stmt[t] && t > 0 && !end[t - 1] && addr[t - 1] == addr[t] && line[t - 1] != 0) {
+            t--;
+        }
+        return Optional.of(row(stmt[t] ? t : best));
+    }
+
+    private SourceLine row(int i) {
+        return new SourceLine(file(file[i]), line[i], column[i], discriminator[i]);
+    }
+
+    /** The index of the last row at or below {@code address} in the sequence holding it, or -1. */
+    private int lastRowAtOrBelow(long address) {
         for (int[] seq : sequences) {
             int s = seq[0];
             int e = seq[1];
@@ -122,9 +154,9 @@ public final class LineTable {
                     hi = mid - 1;
                 }
             }
-            return Optional.of(new SourceLine(file(file[best]), line[best], column[best], discriminator[best]));
+            return best;
         }
-        return Optional.empty();
+        return -1;
     }
 
     static LineTable parse(Dwarf dwarf, Unit u, long offset) {
@@ -317,7 +349,7 @@ public final class LineTable {
                 address += (long) h.minInst * ((opIndex + advance) / maxOps);
                 opIndex = (opIndex + advance) % maxOps;
                 line += h.lineBase + adj % h.lineRange;
-                rows.add(address, file, line, column, disc, false);
+                rows.add(address, file, line, column, disc, false, isStmt);
                 disc = 0;
                 continue;
             }
@@ -334,7 +366,7 @@ public final class LineTable {
                     int sub = r.u8();
                     switch (sub) {
                         case Dw.LNE_END_SEQUENCE -> {
-                            rows.add(address, file, line, column, disc, true);
+                            rows.add(address, file, line, column, disc, true, isStmt);
                             address = 0;
                             opIndex = 0;
                             file = 1;
@@ -361,7 +393,7 @@ public final class LineTable {
                     r.pos = next;
                 }
                 case Dw.LNS_COPY -> {
-                    rows.add(address, file, line, column, disc, false);
+                    rows.add(address, file, line, column, disc, false, isStmt);
                     disc = 0;
                 }
                 case Dw.LNS_ADVANCE_PC -> {

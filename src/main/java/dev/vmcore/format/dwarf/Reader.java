@@ -3,12 +3,15 @@ package dev.vmcore.format.dwarf;
 /** A moving position in a {@link Section}: LEB128, fixed-size values, offsets of 4 or 8 bytes. */
 final class Reader {
     final Section s;
+    /** {@code s.buf}, held here for the hot reads. */
+    private final java.nio.ByteBuffer b;
     long pos;
     /** End of the current unit or table; reads past it fail. */
     final long limit;
 
     Reader(Section s, long pos, long limit) {
         this.s = s;
+        this.b = s.buf;
         this.pos = pos;
         this.limit = Math.min(limit, s.size());
     }
@@ -29,42 +32,46 @@ final class Reader {
 
     int u8() {
         need(1);
-        return s.b[(int) pos++] & 0xff;
+        return b.get((int) pos++) & 0xff;
     }
 
     int u16() {
         need(2);
-        int v = s.u16(pos);
+        int v = b.getShort((int) pos) & 0xffff;
         pos += 2;
         return v;
     }
 
     int u24() {
         need(3);
-        int v = s.u24(pos);
+        int p = (int) pos;
+        int v = (b.getShort(p) & 0xffff) | (b.get(p + 2) & 0xff) << 16;
         pos += 3;
         return v;
     }
 
     long u32() {
         need(4);
-        long v = s.u32(pos);
+        long v = b.getInt((int) pos) & 0xffffffffL;
         pos += 4;
         return v;
     }
 
     long u64() {
         need(8);
-        long v = s.u64(pos);
+        long v = b.getLong((int) pos);
         pos += 8;
         return v;
     }
 
     long uN(int size) {
-        need(size);
-        long v = s.uN(pos, size);
-        pos += size;
-        return v;
+        return switch (size) {
+            case 1 -> u8();
+            case 2 -> u16();
+            case 4 -> u32();
+            case 8 -> u64();
+            default -> throw s.fault(pos, "unsupported value size " + size);
+        };
     }
 
     /** A section offset: 4 bytes in 32-bit DWARF, 8 in 64-bit DWARF. */
@@ -78,12 +85,23 @@ final class Reader {
     }
 
     long uleb() {
+        long p = pos;
+        if (p >= 0 && p < limit) { // one byte: most codes, forms, lengths and small values
+            int x = b.get((int) p);
+            if (x >= 0) {
+                pos = p + 1;
+                return x;
+            }
+        }
+        return ulebLong();
+    }
+
+    private long ulebLong() {
         long result = 0;
         int shift = 0;
-        byte[] b = s.b;
         while (true) {
             need(1);
-            int x = b[(int) pos++];
+            int x = b.get((int) pos++);
             if (shift < 64) {
                 result |= (long) (x & 0x7f) << shift;
             }
@@ -97,11 +115,10 @@ final class Reader {
     long sleb() {
         long result = 0;
         int shift = 0;
-        byte[] b = s.b;
         int x;
         do {
             need(1);
-            x = b[(int) pos++];
+            x = b.get((int) pos++);
             if (shift < 64) {
                 result |= (long) (x & 0x7f) << shift;
             }

@@ -2,25 +2,37 @@ package dev.vmcore.format.dwarf;
 
 import dev.vmcore.util.FormatException;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * One DWARF section's bytes with bounds-checked little-endian reads at explicit offsets, so that a
  * reader can be a plain {@code long pos} (see {@link Reader}). Errors name the section and offset.
+ *
+ * <p>The bytes are a read-only {@link ByteBuffer} read with absolute gets only: for a file, a mapped
+ * slice of it (nothing is copied into the heap); for a test or a decompressed section, a wrapped array.
  */
 final class Section {
-    static final Section EMPTY_DEBUG_STR = new Section(".debug_str", new byte[0]);
-
     final String name;
-    final byte[] b;
+    /** Read-only, little-endian, index 0 is the section's first byte; never repositioned. */
+    final ByteBuffer buf;
+    private final int size;
 
-    Section(String name, byte[] b) {
+    /** A section over the bytes between {@code bytes}' position and limit (not copied, not modified). */
+    Section(String name, ByteBuffer bytes) {
         this.name = name;
-        this.b = b;
+        this.buf = bytes.slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        this.size = buf.capacity();
     }
 
     int size() {
-        return b.length;
+        return size;
+    }
+
+    /** True when the bytes are outside the Java heap (a mapped file), i.e. were not copied. */
+    boolean isDirect() {
+        return buf.isDirect();
     }
 
     FormatException fault(long offset, String problem) {
@@ -28,38 +40,36 @@ final class Section {
     }
 
     void check(long pos, long n) {
-        if (pos < 0 || n < 0 || pos > b.length - n) {
+        if (pos < 0 || n < 0 || pos > size - n) {
             throw fault(pos, "needs " + n + " bytes past the end of the section (size 0x"
-                    + Integer.toHexString(b.length) + ")");
+                    + Integer.toHexString(size) + ")");
         }
     }
 
     int u8(long pos) {
         check(pos, 1);
-        return b[(int) pos] & 0xff;
+        return buf.get((int) pos) & 0xff;
     }
 
     int u16(long pos) {
         check(pos, 2);
-        int p = (int) pos;
-        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8;
+        return buf.getShort((int) pos) & 0xffff;
     }
 
     int u24(long pos) {
         check(pos, 3);
         int p = (int) pos;
-        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16;
+        return (buf.getShort(p) & 0xffff) | (buf.get(p + 2) & 0xff) << 16;
     }
 
     long u32(long pos) {
         check(pos, 4);
-        int p = (int) pos;
-        return ((b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24)
-                & 0xffffffffL;
+        return buf.getInt((int) pos) & 0xffffffffL;
     }
 
     long u64(long pos) {
-        return u32(pos) | u32(pos + 4) << 32;
+        check(pos, 8);
+        return buf.getLong((int) pos);
     }
 
     /** An unsigned value of {@code size} bytes (1, 2, 4 or 8). */
@@ -73,22 +83,85 @@ final class Section {
         };
     }
 
+    /** A copy of the {@code n} bytes at {@code pos}. */
+    byte[] bytes(long pos, int n) {
+        check(pos, n);
+        byte[] out = new byte[n];
+        buf.get((int) pos, out, 0, n);
+        return out;
+    }
+
     /** The NUL-terminated string at {@code pos}. */
     String cString(long pos) {
         int end = cStringEnd(pos);
-        return new String(b, (int) pos, end - (int) pos, StandardCharsets.UTF_8);
+        int p = (int) pos;
+        return new String(bytes(p, end - p), StandardCharsets.UTF_8);
     }
 
     /** Offset of the NUL that ends the string at {@code pos}. */
     int cStringEnd(long pos) {
         check(pos, 1);
         int p = (int) pos;
-        while (p < b.length && b[p] != 0) {
+        while (p < size && buf.get(p) != 0) {
             p++;
         }
-        if (p >= b.length) {
+        if (p >= size) {
             throw fault(pos, "string runs off the end of the section");
         }
         return p;
+    }
+
+    /** A hash of the NUL-terminated string at {@code pos} (the same as {@link #hash(byte[])} of its bytes). */
+    int hashCString(long pos) {
+        int end = cStringEnd(pos);
+        int h = 0;
+        for (int p = (int) pos; p < end; p++) {
+            h = 31 * h + buf.get(p);
+        }
+        return h;
+    }
+
+    /** The hash of a name's bytes, as {@link #hashCString} computes it in the section. */
+    static int hash(byte[] b) {
+        int h = 0;
+        for (byte x : b) {
+            h = 31 * h + x;
+        }
+        return h;
+    }
+
+    /** True when the NUL-terminated string at {@code pos} has exactly the bytes {@code b}. */
+    boolean cStringEquals(long pos, byte[] b) {
+        if (pos < 0 || pos > size - (long) b.length - 1) {
+            return false;
+        }
+        int p = (int) pos;
+        for (int i = 0; i < b.length; i++) {
+            if (buf.get(p + i) != b[i]) {
+                return false;
+            }
+        }
+        return buf.get(p + b.length) == 0;
+    }
+
+    /**
+     * True when the strings at {@code pos} here and at {@code otherPos} of {@code other} are equal;
+     * both must be known to be NUL-terminated (see {@link #cStringEnd}).
+     */
+    boolean cStringEquals(long pos, Section other, long otherPos) {
+        if (other == this && pos == otherPos) {
+            return true;
+        }
+        int a = (int) pos;
+        int b = (int) otherPos;
+        while (true) {
+            byte x = buf.get(a++);
+            if (x != other.buf.get(b++)) {
+                return false;
+            }
+            if (x == 0) {
+                return true;
+            }
+        }
     }
 }

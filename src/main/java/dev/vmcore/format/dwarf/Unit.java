@@ -160,6 +160,16 @@ public final class Unit {
         return a;
     }
 
+    /**
+     * The abbreviations for one pass over the unit (the name index's scan): the cached table when
+     * there is one, else a table parsed for the caller and not kept, so that a scan of every unit
+     * does not leave every table in the heap.
+     */
+    AbbrevTable abbrevsOnce() {
+        AbbrevTable a = abbrevs;
+        return a != null ? a : dwarf.abbrevTable(abbrevOffset);
+    }
+
     Bases bases() {
         Bases b = bases;
         if (b == null) {

@@ -5,12 +5,15 @@ import dev.vmcore.util.ByteSource;
 import dev.vmcore.util.FileByteSource;
 import dev.vmcore.util.FormatException;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * The section headers, symbol table, build id and kernel banner of an ELF64 little-endian file
@@ -93,6 +96,7 @@ public final class ElfSymbols implements AutoCloseable {
      * whole): decompressed when SHF_COMPRESSED (zlib or zstd), and in a relocatable file (a .ko)
      * with the relocations of the section's SHT_RELA section applied (R_X86_64_64, _32, _32S,
      * symbol value + addend; the others are left alone). Empty when there is no such section.
+     * Prefer {@link #sectionBuffer(String)} for large sections: it does not copy them into the heap.
      */
     public Optional<byte[]> sectionData(String name) {
         return sectionData(name, sec -> 0);
@@ -102,12 +106,54 @@ public final class ElfSymbols implements AutoCloseable {
      * As {@link #sectionData(String)}, relocating a relocatable file as if each section {@code s}
      * were loaded at {@code sectionAddress.applyAsLong(s)} (e.g. a module's sections in kernel memory).
      */
-    public Optional<byte[]> sectionData(String name, java.util.function.ToLongFunction<ElfSection> sectionAddress) {
-        Optional<ElfSection> found = section(name);
-        if (found.isEmpty()) {
-            return Optional.empty();
+    public Optional<byte[]> sectionData(String name, ToLongFunction<ElfSection> sectionAddress) {
+        return section(name).map(s -> materialize(s, sectionAddress));
+    }
+
+    /**
+     * The contents of section {@code name} as a read-only little-endian buffer, without copying
+     * when it can: a section stored as it is in a file opened with {@link #open} is a mapped slice
+     * of the file (read-only; pages are read when touched and the file is never written). Only a
+     * compressed section (SHF_COMPRESSED), a section of a relocatable file that has relocations,
+     * and sections of a source that is not a file are built in the heap, as {@link #sectionData}
+     * builds them. Empty when there is no such section.
+     */
+    public Optional<ByteBuffer> sectionBuffer(String name) {
+        return sectionBuffer(name, sec -> 0);
+    }
+
+    /**
+     * As {@link #sectionBuffer(String)}, relocating a relocatable file as if each section {@code s}
+     * were loaded at {@code sectionAddress.applyAsLong(s)} (see {@link #sectionData(String, ToLongFunction)}).
+     */
+    public Optional<ByteBuffer> sectionBuffer(String name, ToLongFunction<ElfSection> sectionAddress) {
+        return section(name).map(s -> buffer(s, sectionAddress));
+    }
+
+    private ByteBuffer buffer(ElfSection s, ToLongFunction<ElfSection> sectionAddress) {
+        if (s.hasContents() && (s.flags() & SHF_COMPRESSED) == 0 && !hasRelocations(s)
+                && src instanceof FileByteSource file) {
+            checkRange(s.offset(), s.size(), header.shoff() + (long) s.index() * ElfSection.SIZE,
+                    "section " + s.index() + " (" + s.name() + ")");
+            return file.map(s.offset(), s.size()).order(ByteOrder.LITTLE_ENDIAN);
         }
-        ElfSection s = found.get();
+        return ByteBuffer.wrap(materialize(s, sectionAddress)).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** True when {@code s} is in a relocatable file and some SHT_RELA section applies to it. */
+    private boolean hasRelocations(ElfSection s) {
+        if (header.type() != ElfHeader.ET_REL) {
+            return false;
+        }
+        for (ElfSection rela : sections) {
+            if (rela.type() == SHT_RELA && rela.info() == s.index()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private byte[] materialize(ElfSection s, ToLongFunction<ElfSection> sectionAddress) {
         byte[] data = readSection(s);
         if ((s.flags() & SHF_COMPRESSED) != 0) {
             data = decompress(s, data);
@@ -119,7 +165,7 @@ public final class ElfSymbols implements AutoCloseable {
                 }
             }
         }
-        return Optional.of(data);
+        return data;
     }
 
     private byte[] decompress(ElfSection s, byte[] data) {
@@ -171,7 +217,7 @@ public final class ElfSymbols implements AutoCloseable {
         return out;
     }
 
-    private void applyRela(ElfSection rela, byte[] data, java.util.function.ToLongFunction<ElfSection> sectionAddress) {
+    private void applyRela(ElfSection rela, byte[] data, ToLongFunction<ElfSection> sectionAddress) {
         byte[] rel = readSection(rela);
         List<ElfSymbol> syms = symbols();
         for (int p = 0; p + 24 <= rel.length; p += 24) {
@@ -376,11 +422,15 @@ public final class ElfSymbols implements AutoCloseable {
     }
 
     private byte[] readRange(long offset, long size, long headerAt, String what) {
+        checkRange(offset, size, headerAt, what);
+        return src.readBytes(offset, (int) size);
+    }
+
+    private void checkRange(long offset, long size, long headerAt, String what) {
         if (offset < 0 || size < 0 || size > Integer.MAX_VALUE - 8 || offset > src.size() - size) {
             throw new FormatException(src.name(), headerAt, what + ": 0x" + Long.toHexString(size)
                     + " bytes at 0x" + Long.toHexString(offset) + " do not fit in the file");
         }
-        return src.readBytes(offset, (int) size);
     }
 
     private static String cString(byte[] table, long offset) {

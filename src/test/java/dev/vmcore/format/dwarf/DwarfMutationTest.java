@@ -11,10 +11,10 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-/** Random corruption of .debug_info, .debug_abbrev and .debug_line: only success or FormatException. */
+/** Random corruption of .debug_info, .debug_abbrev, .debug_line and .debug_aranges: only success or FormatException. */
 class DwarfMutationTest {
     static final int MUTATIONS = 12_000;
-    static final String[] TARGETS = {".debug_info", ".debug_abbrev", ".debug_line"};
+    static final String[] TARGETS = {".debug_info", ".debug_abbrev", ".debug_line", ".debug_aranges"};
 
     @Test
     void mutationsFailCleanly() {

@@ -4,40 +4,39 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** Little-endian byte builders for synthetic DWARF sections, and a {@link DwarfSections} over them. */
-final class DwarfWriter {
+public final class DwarfWriter {
     /** One growing section. */
-    static final class Buf {
+    public static final class Buf {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        int pos() {
+        public int pos() {
             return out.size();
         }
 
-        Buf u8(long v) {
+        public Buf u8(long v) {
             out.write((int) v);
             return this;
         }
 
-        Buf u16(long v) {
+        public Buf u16(long v) {
             return u8(v).u8(v >> 8);
         }
 
-        Buf u24(long v) {
+        public Buf u24(long v) {
             return u16(v).u8(v >> 16);
         }
 
-        Buf u32(long v) {
+        public Buf u32(long v) {
             return u16(v).u16(v >> 16);
         }
 
-        Buf u64(long v) {
+        public Buf u64(long v) {
             return u32(v).u32(v >> 32);
         }
 
-        Buf uleb(long v) {
+        public Buf uleb(long v) {
             do {
                 int b = (int) (v & 0x7f);
                 v >>>= 7;
@@ -46,7 +45,7 @@ final class DwarfWriter {
             return this;
         }
 
-        Buf sleb(long v) {
+        public Buf sleb(long v) {
             while (true) {
                 int b = (int) (v & 0x7f);
                 v >>= 7;
@@ -58,30 +57,30 @@ final class DwarfWriter {
             }
         }
 
-        Buf str(String s) {
+        public Buf str(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             out.write(b, 0, b.length);
             return u8(0);
         }
 
-        Buf bytes(byte[] b) {
+        public Buf bytes(byte[] b) {
             out.write(b, 0, b.length);
             return this;
         }
 
         /** Adds {@code s} and returns its offset (for string tables). */
-        int add(String s) {
+        public int add(String s) {
             int p = pos();
             str(s);
             return p;
         }
 
-        byte[] toArray() {
+        public byte[] toArray() {
             return out.toByteArray();
         }
 
         /** Patches a 32-bit value at {@code at}. */
-        static void put32(byte[] b, int at, long v) {
+        public static void put32(byte[] b, int at, long v) {
             for (int i = 0; i < 4; i++) {
                 b[at + i] = (byte) (v >> (8 * i));
             }
@@ -101,6 +100,6 @@ final class DwarfWriter {
     }
 
     static DwarfSections provider(Map<String, byte[]> m) {
-        return name -> Optional.ofNullable(m.get(name));
+        return DwarfSections.of(m);
     }
 }

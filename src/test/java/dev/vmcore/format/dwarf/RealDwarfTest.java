@@ -106,7 +106,7 @@ class RealDwarfTest {
         Path ko = file("cases/" + kernel + "/uaf/oops_uaf.ko");
         try (ElfSymbols elf = ElfSymbols.open(ko)) {
             // lay the sections out at distinct addresses, as the module loader would
-            Dwarf d = Dwarf.open(n -> elf.sectionData(n, sec -> sec.isAlloc() ? MODULE_BASE * sec.index() : 0));
+            Dwarf d = Dwarf.open(n -> elf.sectionBuffer(n, sec -> sec.isAlloc() ? MODULE_BASE * sec.index() : 0));
             long[] ours = new long[1];
             Map<String, Long> members = ourStruct(d, "oops_record", ours);
             assertEquals(0L, members.get("magic"));
@@ -143,11 +143,11 @@ class RealDwarfTest {
         Path vmlinux = file("kernels/6.1/vmlinux");
         try (ElfSymbols elf = ElfSymbols.open(vmlinux)) {
             long t0 = System.nanoTime();
-            Dwarf d = Dwarf.open(elf::sectionData);
+            Dwarf d = Dwarf.open(elf::sectionBuffer);
             long t1 = System.nanoTime();
             NameIndex idx = d.index();
             long t2 = System.nanoTime();
-            System.out.printf("6.1 vmlinux: open (read sections) %d ms, %d units, index %d ms: %d names, %d entries%n",
+            System.out.printf("6.1 vmlinux: open (map sections) %d ms, %d units, index %d ms: %d names, %d entries%n",
                     (t1 - t0) / 1_000_000, d.units().size(), (t2 - t1) / 1_000_000, idx.names(), idx.size());
             long[] ours = new long[1];
             Map<String, Long> lh = ourStruct(d, "list_head", ours);
@@ -163,6 +163,107 @@ class RealDwarfTest {
             assertFalse(f.isEmpty());
             if (tool("addr2line")) {
                 compareWithAddr2line(d, elf, vmlinux, 200, "6.1 vmlinux", false);
+            }
+        }
+    }
+
+    /** .debug_aranges, with the root DIEs of the units it does not list, find the unit the root DIEs alone do. */
+    private void checkAranges(String kernel) {
+        Path vmlinux = file("kernels/" + kernel + "/vmlinux");
+        try (ElfSymbols elf = ElfSymbols.open(vmlinux)) {
+            Dwarf d = Dwarf.open(elf::sectionBuffer);
+            AddressMap aranges = AddressMap.fromAranges(d);
+            long t0 = System.nanoTime();
+            AddressMap scan = AddressMap.scan(d);
+            long t1 = System.nanoTime();
+            long compileUnits = d.units().stream().filter(u -> u.unitType() == Dw.UT_COMPILE).count();
+            System.out.printf("%s: .debug_aranges lists %d of %d compile units (%d ranges); root DIEs %d ranges"
+                    + " in %d ms%n", kernel, aranges.units(), compileUnits, aranges.size(), scan.size(),
+                    (t1 - t0) / 1_000_000);
+            assertTrue(aranges.units() > compileUnits * 9 / 10, "the kernel's .debug_aranges covers its units");
+            List<Long> addresses = new ArrayList<>();
+            Random rnd = new Random(11);
+            long lo = Long.MAX_VALUE;
+            long hi = Long.MIN_VALUE;
+            for (ElfSymbol s : elf.symbols()) {
+                if (s.type() == ElfSymbol.STT_FUNC && s.isDefined() && s.size() > 0) {
+                    addresses.add(s.value());
+                    addresses.add(s.value() + rnd.nextLong(s.size()));
+                    addresses.add(s.value() + s.size());
+                    lo = Math.min(lo, s.value());
+                    hi = Math.max(hi, s.value() + s.size());
+                }
+            }
+            for (int i = 0; i < 20_000; i++) {
+                addresses.add(lo + rnd.nextLong(hi - lo + 0x10000) - 0x8000);
+            }
+            addresses.add(0L);
+            addresses.add(-1L);
+            int found = 0;
+            for (long a : addresses) {
+                long expected = scan.find(a);
+                long got = d.unitForAddress(a).map(Unit::offset).orElse(-1L);
+                assertEquals(expected, got, "unit of 0x" + Long.toHexString(a));
+                found += got >= 0 ? 1 : 0;
+            }
+            System.out.printf("%s: %d addresses, %d in a unit, the same unit both ways%n", kernel, addresses.size(),
+                    found);
+            assertTrue(found > addresses.size() / 2);
+        }
+    }
+
+    @Test
+    void aranges61() {
+        checkAranges("6.1");
+    }
+
+    @Test
+    void aranges612() {
+        checkAranges("6.12");
+    }
+
+    /** File sections are mapped, not copied; a module's relocated .debug_info is built in the heap. */
+    @Test
+    void sectionsAreMappedNotCopied() {
+        try (ElfSymbols elf = ElfSymbols.open(file("kernels/6.12/vmlinux"))) {
+            Dwarf d = Dwarf.open(elf::sectionBuffer);
+            assertTrue(d.info().isDirect());
+            assertTrue(d.section(".debug_str").isDirect());
+            assertTrue(d.section(".debug_line").isDirect());
+            assertEquals(elf.section(".debug_info").orElseThrow().size(), d.info().size());
+        }
+        try (ElfSymbols elf = ElfSymbols.open(file("cases/6.12/uaf/oops_uaf.ko"))) {
+            Dwarf d = Dwarf.open(n -> elf.sectionBuffer(n, sec -> sec.isAlloc() ? MODULE_BASE * sec.index() : 0));
+            assertFalse(d.info().isDirect(), ".rela.debug_info applies to it");
+            assertTrue(d.section(".debug_str").isDirect(), "nothing relocates it");
+        }
+    }
+
+    /** Every unit repeats task_struct: the index keeps its first definition (and first declaration). */
+    @Test
+    void indexKeepsTheDefinition() {
+        try (ElfSymbols elf = ElfSymbols.open(file("kernels/6.12/vmlinux"))) {
+            Dwarf d = Dwarf.open(elf::sectionBuffer);
+            List<IndexEntry> ts = d.index().find("task_struct", Dw.TAG_STRUCTURE_TYPE);
+            assertTrue(ts.size() <= 2, ts.toString());
+            assertFalse(ts.get(0).declaration());
+            Die def = d.die(ts.get(0).dieOffset());
+            assertTrue(def.children().stream().anyMatch(m -> m.name().orElse("").equals("pid")));
+            assertTrue(d.index().find("jiffies", Dw.TAG_VARIABLE).size() <= NameIndex.VARIABLE_DEFINITIONS + 1);
+            // the same entries whatever the thread count, for a sample of names
+            NameIndex one = NameIndex.build(d, 1);
+            NameIndex two = NameIndex.build(d, 3);
+            assertEquals(one.names(), two.names());
+            assertEquals(one.size(), two.size());
+            Random rnd = new Random(5);
+            List<ElfSymbol> syms = elf.symbols();
+            for (int i = 0; i < 2000; i++) {
+                String n = syms.get(rnd.nextInt(syms.size())).name();
+                assertEquals(one.find(n), two.find(n), n);
+            }
+            for (String n : List.of("list_head", "task_struct", "page", "u64", "int", "jiffies", "init_task")) {
+                assertEquals(one.find(n), two.find(n), n);
+                assertEquals(one.find(n), d.index().find(n), n);
             }
         }
     }

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * A synthetic DWARF 5 unit (32-bit, str/addr/rnglist indexes, most forms) followed by a DWARF 4
- * unit in 64-bit DWARF with .debug_ranges, plus their line programs. Used by the form tests and
- * as the seed of the mutation test.
+ * unit in 64-bit DWARF with .debug_ranges, plus their line programs and .debug_aranges. Used by
+ * the form tests and as the seed of the mutation test.
  */
 final class SampleDwarf {
     static final long CU5_LOW = 0x1000;
@@ -130,7 +130,20 @@ final class SampleDwarf {
         }
         info.bytes(cu4);
         lineProgram4(w);
+        aranges(w, cu5.length);
         return w.build();
+    }
+
+    /**
+     * .debug_aranges for both units: a 32-bit set for the DWARF 5 unit (12-byte header padded to
+     * 16), a 64-bit set for the DWARF 4 unit (24-byte header padded to 32).
+     */
+    private static void aranges(DwarfWriter w, long cu4Offset) {
+        DwarfWriter.Buf a = w.s(".debug_aranges");
+        a.u32(2 + 4 + 1 + 1 + 4 + 16 * 2).u16(2).u32(0).u8(8).u8(0).u32(0);
+        a.u64(CU5_LOW).u64(0x100).u64(0).u64(0);
+        a.u32(0xffffffffL).u64(2 + 8 + 1 + 1 + 8 + 16 * 2).u16(2).u64(cu4Offset).u8(8).u8(0).u64(0);
+        a.u64(CU4_LOW).u64(0x100).u64(0).u64(0);
     }
 
     private static void abbrev(DwarfWriter.Buf ab, int code, int tag, boolean children, int... pairs) {

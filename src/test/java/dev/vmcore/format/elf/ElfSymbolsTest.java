@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,8 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -150,6 +154,41 @@ class ElfSymbolsTest {
             assertTrue(banner.endsWith("\n"), banner);
             assertEquals(bc6a64BuildId(), elf.buildId().orElseThrow());
         }
+    }
+
+    /** An uncompressed section is a read-only mapped slice of the file, with the bytes sectionData reads. */
+    @Test
+    void vmlinuxSectionsAreMapped() throws Exception {
+        try (ElfSymbols elf = ElfSymbols.open(vmlinux())) {
+            ElfSection s = elf.section(".debug_str").orElseThrow();
+            ByteBuffer b = elf.sectionBuffer(".debug_str").orElseThrow();
+            assertTrue(b.isDirect(), "mapped, not copied into the heap");
+            assertTrue(b.isReadOnly());
+            assertThrows(ReadOnlyBufferException.class, () -> b.put(0, (byte) 1));
+            assertEquals(s.size(), b.remaining());
+            assertEquals(ByteBuffer.wrap(elf.sectionData(".debug_str").orElseThrow()), b);
+            ByteBuffer info = elf.sectionBuffer(".debug_info").orElseThrow();
+            assertTrue(info.isDirect());
+            assertEquals(elf.section(".debug_info").orElseThrow().size(), info.capacity());
+            assertTrue(elf.sectionBuffer(".no_such_section").isEmpty());
+        }
+    }
+
+    /** A module's relocated sections are built in the heap, as sectionData builds them; the others are mapped. */
+    @Test
+    void moduleRelocatedSectionsAreInTheHeap() throws Exception {
+        try (ElfSymbols elf = ElfSymbols.open(ko())) {
+            java.util.function.ToLongFunction<ElfSection> at = sec -> sec.isAlloc() ? 0x100000L * sec.index() : 0;
+            ByteBuffer info = elf.sectionBuffer(".debug_info", at).orElseThrow();
+            assertFalse(info.isDirect(), ".rela.debug_info applies to it");
+            assertTrue(info.isReadOnly());
+            assertEquals(ByteBuffer.wrap(elf.sectionData(".debug_info", at).orElseThrow()), info);
+            ByteBuffer str = elf.sectionBuffer(".debug_str", at).orElseThrow();
+            assertTrue(str.isDirect(), "no relocations: mapped");
+            assertEquals(ByteBuffer.wrap(elf.sectionData(".debug_str").orElseThrow()), str);
+        }
+        ElfSymbols fromArray = ElfSymbols.read(ByteSource.of("ko", Files.readAllBytes(ko())));
+        assertFalse(fromArray.sectionBuffer(".debug_str").orElseThrow().isDirect(), "not a file: read");
     }
 
     /** The build id the 6.1 dumps' VMCOREINFO records (facts.json "buildId"). */
