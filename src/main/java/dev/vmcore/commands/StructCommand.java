@@ -103,7 +103,7 @@ final class StructCommand implements Command {
         }
         ValueFormatter.Radix radix = radixFlag == null ? ValueFormatter.Radix.DEFAULT
                 : hex ? ValueFormatter.Radix.HEX : ValueFormatter.Radix.DECIMAL;
-        ValueFormatter f = new ValueFormatter(call.session().kernelMemory(), Addresses.symbolsIfAny(call), radix);
+        ValueFormatter f = new ValueFormatter(call.session().kernelMemory(), () -> Addresses.symbolsIfAny(call), radix);
         JsonOut json = call.out().isJson() ? call.out().json().field("type", title).beginArray("objects") : null;
         for (long i = 0; i < count; i++) {
             long at = address + i * st.size();

@@ -49,18 +49,21 @@ final class ValueFormatter {
     }
 
     private final AddressSpace memory;
-    private final Optional<SymbolTable> symbols;
+    /** Loaded on the first pointer that needs naming: a value without pointers never pays for the symbols. */
+    private final java.util.function.Supplier<Optional<SymbolTable>> symbols;
     private final Radix radix;
-    private final boolean sizesKnown;
     private int printed;
     /** Address of data[0] while {@link #formatAt} runs (arrays of unknown length print as their address), else null. */
     private Long base;
 
     ValueFormatter(AddressSpace memory, Optional<SymbolTable> symbols, Radix radix) {
+        this(memory, () -> symbols, radix);
+    }
+
+    ValueFormatter(AddressSpace memory, java.util.function.Supplier<Optional<SymbolTable>> symbols, Radix radix) {
         this.memory = memory;
-        this.symbols = symbols;
+        this.symbols = dev.vmcore.util.Lazy.of(symbols);
         this.radix = radix;
-        this.sizesKnown = symbols.map(t -> !t.source().startsWith("kallsyms")).orElse(false);
     }
 
     /** The value of type {@code t} held in {@code data} at byte {@code off}; {@code depth} is the indent level of its line. */
@@ -334,10 +337,11 @@ final class ValueFormatter {
     }
 
     Optional<String> symbolAt(long v) {
-        if (v >= 0 || symbols.isEmpty()) {
+        if (v >= 0 || symbols.get().isEmpty()) {
             return Optional.empty();
         }
-        Optional<Symbol> s = symbols.get().containing(v);
+        SymbolTable table = symbols.get().get();
+        Optional<Symbol> s = table.containing(v);
         if (s.isEmpty()) {
             return Optional.empty();
         }
@@ -345,6 +349,7 @@ final class ValueFormatter {
         long size = s.get().size();
         // gdb (so crash) names no data symbol of size 0 (linker-script markers like _sdata); only a
         // symbol table with sizes (vmlinux symtab, not kallsyms) can say which those are.
+        boolean sizesKnown = !table.source().startsWith("kallsyms");
         if (size == 0 && !s.get().isText() && sizesKnown) {
             return Optional.empty();
         }

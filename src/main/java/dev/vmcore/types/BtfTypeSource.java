@@ -1,18 +1,25 @@
 package dev.vmcore.types;
 
 import dev.vmcore.format.btf.Btf;
+import dev.vmcore.format.btf.BtfKind;
 import dev.vmcore.format.btf.BtfType;
 import dev.vmcore.util.FormatException;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Types from BTF. Each BTF id becomes a {@link Type} on first use and is kept; the name index is
- * built once, on the first lookup by name. Thread-safe.
+ * built once, on the first lookup by name, from the names' bytes without decoding the types.
+ * Thread-safe.
  */
 public final class BtfTypeSource implements TypeSource {
     private static final long POINTER_SIZE = 8;
@@ -21,10 +28,8 @@ public final class BtfTypeSource implements TypeSource {
     private final String description;
     private final Type[] converted;
     private final boolean[] converting;
-    private volatile Index index;
-
-    private record Index(Map<String, Integer> types, Map<String, Integer> variables) {
-    }
+    private volatile Index typeIndex;
+    private volatile Index variableIndex;
 
     /** @param description what the BTF came from, e.g. "BTF from dump" */
     public BtfTypeSource(Btf btf, String description) {
@@ -46,31 +51,31 @@ public final class BtfTypeSource implements TypeSource {
     @Override
     public Optional<Type> findType(String name) {
         String n = name.strip().replaceAll("\\s+", " ");
-        Map<String, Integer> types = index().types();
-        Integer id = types.get(n);
-        if (id == null) {
-            id = types.get(TypeNames.canonicalBaseName(n));
+        Index types = typeIndex();
+        int id = types.type(n);
+        if (id == 0) {
+            id = types.type(TypeNames.canonicalBaseName(n));
         }
-        if (id == null && !n.contains(" ")) {
-            for (String prefix : new String[] {"struct ", "union ", "enum "}) {
-                id = types.get(prefix + n);
-                if (id != null) {
+        if (id == 0 && !n.contains(" ")) {
+            for (int group : new int[] {Index.STRUCT, Index.UNION, Index.ENUM}) {
+                id = types.get(group, n);
+                if (id != 0) {
                     break;
                 }
             }
         }
-        return id == null ? Optional.empty() : Optional.of(type(id));
+        return id == 0 ? Optional.empty() : Optional.of(type(id));
     }
 
     @Override
     public java.util.Collection<String> typeNames() {
-        return java.util.Collections.unmodifiableSet(index().types().keySet());
+        return typeIndex().typeNames();
     }
 
     @Override
     public Optional<Variable> findVariable(String name) {
-        Integer id = index().variables().get(name);
-        if (id == null) {
+        int id = variableIndex().get(Index.VARIABLE, name);
+        if (id == 0) {
             return Optional.empty();
         }
         return Optional.of(switch (btf.type(id)) {
@@ -141,9 +146,8 @@ public final class BtfTypeSource implements TypeSource {
 
     /** A FWD is the full struct when the BTF has one of that name, else an incomplete struct. */
     private Type forward(BtfType.Forward f) {
-        String key = (f.union() ? "union " : "struct ") + f.name();
-        Integer full = f.name().isEmpty() ? null : index().types().get(key);
-        if (full != null && !(btf.type(full) instanceof BtfType.Forward)) {
+        int full = f.name().isEmpty() ? 0 : typeIndex().get(f.union() ? Index.UNION : Index.STRUCT, f.name());
+        if (full != 0 && btf.kindOf(full) != BtfKind.FWD) {
             return type(full);
         }
         return new StructType(f.union() ? StructType.Kind.UNION : StructType.Kind.STRUCT,
@@ -174,51 +178,177 @@ public final class BtfTypeSource implements TypeSource {
         };
     }
 
-    private Index index() {
-        Index i = index;
+    /** The index of type names, built on first use. */
+    private Index typeIndex() {
+        Index i = typeIndex;
         if (i == null) {
             synchronized (this) {
-                i = index;
+                i = typeIndex;
                 if (i == null) {
-                    i = buildIndex();
-                    index = i;
+                    i = new Index(btf, false);
+                    typeIndex = i;
                 }
             }
         }
         return i;
     }
 
-    private Index buildIndex() {
-        Map<String, Integer> types = new HashMap<>();
-        Map<String, Integer> variables = new HashMap<>();
-        for (int id = 1; id <= btf.lastId(); id++) {
-            BtfType t = btf.type(id);
-            if (t.name().isEmpty()) {
-                continue;
-            }
-            switch (t) {
-                case BtfType.Composite c -> preferDefinition(types, (c.union() ? "union " : "struct ") + c.name(), id);
-                case BtfType.Forward f -> types.putIfAbsent((f.union() ? "union " : "struct ") + f.name(), id);
-                case BtfType.Enumeration e -> types.putIfAbsent("enum " + e.name(), id);
-                case BtfType.Typedef d -> types.putIfAbsent(d.name(), id);
-                case BtfType.Int i -> {
-                    types.putIfAbsent(i.name(), id);
-                    types.putIfAbsent(TypeNames.canonicalBaseName(i.name()), id);
-                }
-                case BtfType.FloatingPoint f -> types.putIfAbsent(f.name(), id);
-                case BtfType.Variable v -> variables.putIfAbsent(v.name(), id);
-                case BtfType.Function f -> variables.putIfAbsent(f.name(), id);
-                default -> {
+    /** The index of variables and functions (most BTF names), built on first use. */
+    private Index variableIndex() {
+        Index i = variableIndex;
+        if (i == null) {
+            synchronized (this) {
+                i = variableIndex;
+                if (i == null) {
+                    i = new Index(btf, true);
+                    variableIndex = i;
                 }
             }
         }
-        return new Index(Map.copyOf(types), Map.copyOf(variables));
+        return i;
     }
 
-    private void preferDefinition(Map<String, Integer> types, String key, int id) {
-        Integer old = types.get(key);
-        if (old == null || btf.type(old) instanceof BtfType.Forward) {
-            types.put(key, id);
+    /**
+     * Type ids by name, in groups: plain names (typedefs, integers, floats), struct, union and enum
+     * tags; or variables and functions, a group of their own. An open-addressing table of name
+     * hashes holds the ids; names are compared as BTF bytes, so building it makes no String per
+     * type. Where ids share a name the first wins, except that a struct or union definition wins
+     * over a FWD; an integer is also found by its canonical name ("unsigned long" for "long
+     * unsigned int").
+     */
+    private static final class Index {
+        static final int PLAIN = 0;
+        static final int STRUCT = 1;
+        static final int UNION = 2;
+        static final int ENUM = 3;
+        static final int VARIABLE = 4;
+        private static final String[] PREFIXES = {"", "struct ", "union ", "enum "};
+        private static final int CHUNK = 16;
+        private static final Set<BtfKind> TYPE_KINDS = EnumSet.of(BtfKind.STRUCT, BtfKind.UNION, BtfKind.FWD,
+                BtfKind.ENUM, BtfKind.ENUM64, BtfKind.TYPEDEF, BtfKind.INT, BtfKind.FLOAT);
+        private static final Set<BtfKind> VARIABLE_KINDS = EnumSet.of(BtfKind.VAR, BtfKind.FUNC);
+
+        private final Btf btf;
+        /** Open addressing, linear probing; at most half full (as many slots as ids, twice over). */
+        private final int[] ids;
+        private final int[] hashes;
+        private final byte[] groups;
+        private final int mask;
+        /** Canonical integer names that differ from the BTF's ("unsigned long"), to the first id. */
+        private final Map<String, Integer> aliases = new HashMap<>();
+        private Set<String> names;
+
+        /** Indexes the types of {@code btf}, or its variables and functions when {@code variables}. */
+        Index(Btf btf, boolean variables) {
+            this.btf = btf;
+            int[] all = btf.idsOf(variables ? VARIABLE_KINDS : TYPE_KINDS);
+            int capacity = Integer.highestOneBit(Math.max(all.length, 8)) * 4;
+            ids = new int[capacity];
+            hashes = new int[capacity];
+            groups = new byte[capacity];
+            mask = capacity - 1;
+            for (int i = 0; i < all.length; i += CHUNK) {
+                addChunk(all, i, Math.min(all.length, i + CHUNK));
+            }
+        }
+
+        /**
+         * Adds {@code all[from..to)}. Short calls of a loop get it compiled (C1) after a few
+         * thousand ids, where one long loop would run interpreted for tens of thousands.
+         */
+        private void addChunk(int[] all, int from, int to) {
+            for (int i = from; i < to; i++) {
+                add(all[i]);
+            }
+        }
+
+        private void add(int id) {
+            BtfKind kind = btf.kindOf(id);
+            if (!btf.named(id)) {
+                return;
+            }
+            int group = switch (kind) {
+                case STRUCT -> STRUCT;
+                case UNION -> UNION;
+                case FWD -> ((BtfType.Forward) btf.type(id)).union() ? UNION : STRUCT;
+                case ENUM, ENUM64 -> ENUM;
+                case VAR, FUNC -> VARIABLE;
+                default -> PLAIN; // TYPEDEF, INT, FLOAT
+            };
+            put(group, id, kind == BtfKind.STRUCT || kind == BtfKind.UNION);
+            if (kind == BtfKind.INT) {
+                String name = btf.nameOf(id);
+                String canonical = TypeNames.canonicalBaseName(name);
+                if (!canonical.equals(name)) {
+                    aliases.putIfAbsent(canonical, id);
+                }
+            }
+        }
+
+        /** Adds {@code id} unless its name is there already; a definition replaces a FWD. */
+        private void put(int group, int id, boolean definition) {
+            int h = btf.nameHash(id);
+            for (int slot = slot(h, group); ; slot = (slot + 1) & mask) {
+                int old = ids[slot];
+                if (old == 0) {
+                    ids[slot] = id;
+                    hashes[slot] = h;
+                    groups[slot] = (byte) group;
+                    return;
+                }
+                if (hashes[slot] == h && groups[slot] == group && btf.sameName(old, id)) {
+                    if (definition && btf.kindOf(old) == BtfKind.FWD) {
+                        ids[slot] = id;
+                    }
+                    return;
+                }
+            }
+        }
+
+        private int slot(int hash, int group) {
+            int x = (hash * 31 + group) * 0x9e3779b9;
+            return (x ^ x >>> 15) & mask;
+        }
+
+        /** The id of the type named {@code key} as C says it ("struct task_struct", "u64"), or 0. */
+        int type(String key) {
+            for (int group = STRUCT; group <= ENUM; group++) {
+                if (key.startsWith(PREFIXES[group])) {
+                    return get(group, key.substring(PREFIXES[group].length()));
+                }
+            }
+            int id = get(PLAIN, key);
+            Integer alias = aliases.get(key);
+            return alias != null && (id == 0 || alias < id) ? alias : id;
+        }
+
+        /** The id named {@code name} in {@code group}, or 0. */
+        int get(int group, String name) {
+            if (name.isEmpty()) {
+                return 0;
+            }
+            byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+            int h = Btf.hash(utf8);
+            for (int slot = slot(h, group); ids[slot] != 0; slot = (slot + 1) & mask) {
+                if (hashes[slot] == h && groups[slot] == group && btf.nameEquals(ids[slot], utf8)) {
+                    return ids[slot];
+                }
+            }
+            return 0;
+        }
+
+        /** Every type name as {@link #type} takes it; made on first use. */
+        synchronized Set<String> typeNames() {
+            if (names == null) {
+                Set<String> all = new HashSet<>(aliases.keySet());
+                for (int slot = 0; slot <= mask; slot++) {
+                    if (ids[slot] != 0 && groups[slot] != VARIABLE) {
+                        all.add(PREFIXES[groups[slot]] + btf.nameOf(ids[slot]));
+                    }
+                }
+                names = Collections.unmodifiableSet(all);
+            }
+            return names;
         }
     }
 }

@@ -3,11 +3,5 @@ package dev.vmcore.format.btf;
 /** The BTF_KIND_* values of {@code include/uapi/linux/btf.h}. */
 public enum BtfKind {
     UNKNOWN, INT, PTR, ARRAY, STRUCT, UNION, ENUM, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FUNC_PROTO,
-    VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64;
-
-    /** The kind numbered {@code code}, or null when the number is not a known kind. */
-    static BtfKind of(int code) {
-        BtfKind[] all = values();
-        return code > 0 && code < all.length ? all[code] : null;
-    }
+    VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64
 }

@@ -14,11 +14,16 @@ import dev.vmcore.util.ByteSource;
 import dev.vmcore.util.FormatException;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -161,6 +166,146 @@ class BtfTest {
         assertThrows(FormatException.class, () -> loop.findType("a"));
         BtfWriter dangling = new BtfWriter();
         dangling.ptr(7);
-        assertThrows(FormatException.class, () -> Btf.parse(ByteSource.of("t", dangling.build())));
+        Btf lazy = Btf.parse(ByteSource.of("t", dangling.build()));
+        assertEquals(BtfKind.PTR, lazy.kindOf(1), "a record is checked when decoded");
+        assertTrue(assertThrows(FormatException.class, () -> lazy.type(1)).getMessage().contains("type id 7"));
+    }
+
+    @Test
+    void answersKindsAndNamesWithoutDecoding() {
+        Btf btf = Btf.parse(ByteSource.of("test", everyKind()));
+        assertEquals(BtfKind.STRUCT, btf.kindOf(6));
+        assertEquals(BtfKind.ENUM64, btf.kindOf(11));
+        assertEquals("node", btf.nameOf(6));
+        assertEquals("", btf.nameOf(5));
+        assertTrue(btf.named(6));
+        assertFalse(btf.named(8), "anonymous union");
+        byte[] node = "node".getBytes(StandardCharsets.UTF_8);
+        assertEquals(Btf.hash(node), btf.nameHash(6));
+        assertTrue(btf.nameEquals(6, node));
+        assertFalse(btf.nameEquals(6, "nod".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(btf.nameEquals(6, "nodes".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(btf.sameName(6, 6));
+        assertFalse(btf.sameName(6, 10));
+        assertArrayEquals(new int[] {6, 8}, btf.idsOf(EnumSet.of(BtfKind.STRUCT, BtfKind.UNION)));
+        assertArrayEquals(new int[0], btf.idsOf(Set.of()));
+        assertEquals(26, btf.ownTypes().size());
+        assertEquals(btf.type(6), btf.ownTypes().get(5));
+        assertSame(btf.type(6), btf.type(6), "decoded once");
+        assertThrows(IllegalArgumentException.class, () -> btf.kindOf(27));
+        assertThrows(IllegalArgumentException.class, () -> btf.type(0));
+    }
+
+    @Test
+    void checksARecordWhenDecoded() {
+        BtfWriter w = new BtfWriter();
+        w.intType("int", 4, 1, 32);                 // 1, 16 bytes at 24
+        w.intType("bad", 0, 0, 8);                  // 2, at 40: an INT of size 0
+        w.typedef("t", 1);                          // 3, at 56
+        w.typedef("u", 3);                          // 4, at 68
+        byte[] blob = w.build();
+        Btf btf = Btf.parse(ByteSource.of("t", blob));
+        assertEquals(4, btf.lastId());
+        assertEquals("bad", btf.nameOf(2));
+        FormatException bad = assertThrows(FormatException.class, () -> btf.type(2));
+        assertEquals(40, bad.offset());
+        assertEquals(new BtfType.Typedef("t", 1), btf.type(3));
+
+        byte[] badName = blob.clone();
+        putU32(badName, 68, 9999);                  // name offset of 4 past the strings
+        Btf names = Btf.parse(ByteSource.of("t", badName));
+        assertEquals(BtfKind.TYPEDEF, names.kindOf(4));
+        for (org.junit.jupiter.api.function.Executable e : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> names.type(4), () -> names.nameOf(4), () -> names.named(4), () -> names.nameHash(4),
+                () -> names.nameEquals(4, new byte[0]), () -> names.sameName(3, 4))) {
+            assertEquals(68, assertThrows(FormatException.class, e).offset());
+        }
+        assertEquals("t", names.nameOf(3));
+        BtfTypeSource src = new BtfTypeSource(names, "t");
+        assertThrows(FormatException.class, () -> src.findType("t"), "the index reads every type name");
+    }
+
+    @Test
+    void checksRecordHeadersWhenParsed() {
+        byte[] ok = everyKind();
+        byte[] unknownKind = ok.clone();
+        unknownKind[24 + 7] = 25;
+        assertEquals(24, assertThrows(FormatException.class, () -> Btf.parse(ByteSource.of("t", unknownKind))).offset());
+        byte[] cut = ok.clone();
+        putU32(cut, 12, dev.vmcore.util.ByteCursor.getInt(ok, 12) - 4); // type_len 4 short: the last record cut
+        assertThrows(FormatException.class, () -> Btf.parse(ByteSource.of("t", cut)));
+        BtfWriter w = new BtfWriter();
+        w.struct("s", false, 4, "a", 0, 0, 0);
+        byte[] longVlen = w.build();
+        longVlen[24 + 4] = 2;                         // vlen 2: the second member runs past the section
+        assertThrows(FormatException.class, () -> Btf.parse(ByteSource.of("t", longVlen)));
+    }
+
+    @Test
+    void splitBtfAnswersNamesOfBaseTypes() {
+        BtfWriter bw = new BtfWriter();
+        int i32 = bw.intType("int", 4, 1, 32);
+        int head = bw.struct("list_head", false, 16, "next", bw.ptr(3), 0, 0, "prev", 2, 64, 0);
+        Btf base = Btf.parse(ByteSource.of("vmlinux", bw.build()));
+        BtfWriter mw = new BtfWriter(base.lastId(), bw.stringSize());
+        int fwd = mw.fwd("list_head", false);       // names in the module's strings, equal to base names
+        int td = mw.typedef("int", i32);
+        Btf split = Btf.parse(ByteSource.of("mod.ko", mw.build()), base);
+        assertEquals(BtfKind.STRUCT, split.kindOf(head));
+        assertEquals("list_head", split.nameOf(fwd));
+        assertTrue(split.sameName(head, fwd));
+        assertTrue(split.sameName(i32, td));
+        assertFalse(split.sameName(head, td));
+        assertEquals(split.nameHash(head), split.nameHash(fwd));
+        byte[] shared = mw.build();
+        putU32(shared, 24 + 12, 1);                 // the typedef named by the base's "int" (offset 1)
+        Btf sharing = Btf.parse(ByteSource.of("mod.ko", shared), base);
+        assertEquals("int", sharing.nameOf(td));
+        assertTrue(sharing.sameName(i32, td));
+        assertTrue(sharing.nameEquals(td, "int".getBytes(StandardCharsets.UTF_8)));
+        assertArrayEquals(new int[] {head, fwd}, split.idsOf(EnumSet.of(BtfKind.STRUCT, BtfKind.FWD)));
+        assertEquals(List.of(split.type(fwd), split.type(td)), split.ownTypes());
+        BtfTypeSource src = new BtfTypeSource(split, "split");
+        assertSame(src.type(head), src.findType("struct list_head").orElseThrow(), "the definition wins over the FWD");
+        assertSame(src.type(head), src.type(fwd), "the FWD is the full struct");
+    }
+
+    @Test
+    void nameIndexPrefersFirstIdsAndDefinitions() {
+        BtfWriter w = new BtfWriter();
+        w.fwd("s", false);                          // 1
+        w.intType("int", 4, 1, 32);                 // 2
+        w.struct("s", false, 4, "a", 2, 0, 0);      // 3: the definition wins over the earlier FWD
+        w.struct("s", false, 8, "b", 2, 0, 0);      // 4: a later definition does not
+        w.typedef("t", 2);                          // 5
+        w.typedef("t", 3);                          // 6: the first typedef wins
+        w.intType("long unsigned int", 8, 0, 64);   // 7: also "unsigned long"
+        w.typedef("unsigned long", 2);              // 8: later than the integer's canonical name
+        w.fwd("u", true);                           // 9
+        w.var("v", 2, 1);                           // 10
+        w.func("v", w.funcProto(2), 1);             // 11 proto, 12: a function of the same name loses
+        w.func("f", 11, 1);                         // 13
+        BtfTypeSource src = new BtfTypeSource(Btf.parse(ByteSource.of("t", w.build())), "t");
+        assertSame(src.type(3), src.findType("struct s").orElseThrow());
+        assertSame(src.type(3), src.findType("s").orElseThrow(), "a bare tag");
+        assertSame(src.type(3), src.type(1), "a FWD is the definition");
+        assertSame(src.type(5), src.findType("t").orElseThrow());
+        assertSame(src.type(7), src.findType("unsigned long").orElseThrow());
+        assertSame(src.type(7), src.findType("long  unsigned int ").orElseThrow());
+        assertFalse(((StructType) src.findType("union u").orElseThrow()).complete());
+        assertTrue(src.findType("struct u").isEmpty());
+        assertTrue(src.findType("enum s").isEmpty());
+        assertTrue(src.findType("struct ").isEmpty());
+        assertSame(src.type(2), src.findVariable("v").orElseThrow().type());
+        assertSame(src.type(11), src.findVariable("f").orElseThrow().type());
+        assertTrue(src.findVariable("s").isEmpty());
+        assertEquals(Set.of("struct s", "int", "t", "long unsigned int", "unsigned long", "union u"),
+                Set.copyOf(src.typeNames()));
+    }
+
+    private static void putU32(byte[] b, int at, int v) {
+        for (int k = 0; k < 4; k++) {
+            b[at + k] = (byte) (v >>> (8 * k));
+        }
     }
 }
