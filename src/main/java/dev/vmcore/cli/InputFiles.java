@@ -52,8 +52,10 @@ final class InputFiles {
                     + " (give one dump, and optionally its vmlinux; several files only for a split kdump dump)");
         }
         for (Path dir : moduleDirs) {
-            if (!Files.isDirectory(dir)) {
-                throw new Main.InputError("vmcore: -m " + dir + ": not a directory");
+            String f = String.valueOf(dir.getFileName());
+            boolean koFile = Files.isRegularFile(dir) && (f.endsWith(".ko") || f.endsWith(".ko.debug"));
+            if (!Files.isDirectory(dir) && !koFile) {
+                throw new Main.InputError("vmcore: -m " + dir + ": not a directory or a .ko file");
             }
         }
         return new SessionInputs(dumps, Optional.ofNullable(vmlinux), moduleDirs, force);

@@ -132,7 +132,7 @@ class MainTest {
                 new Case(new String[] {}, "no dump file given"),
                 new Case(new String[] {core.toString(), ko.toString()}, "kernel module"),
                 new Case(new String[] {core.toString(), "-i", dir.resolve("none").toString()}, "no such file"),
-                new Case(new String[] {core.toString(), "-m", text.toString()}, "not a directory"));
+                new Case(new String[] {core.toString(), "-m", text.toString()}, "not a directory or a .ko file"));
         for (Case c : cases) {
             Result r = run(c.args());
             assertEquals(2, r.status(), String.join(" ", c.args()) + " -> " + r.err());
