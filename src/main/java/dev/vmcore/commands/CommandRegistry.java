@@ -26,10 +26,12 @@ public final class CommandRegistry {
     /** Every command the tool has. */
     public static CommandRegistry standard() {
         return new CommandRegistry(List.of(new HelpCommand(), new InfoCommand(), new RdCommand(), new VtopCommand(),
-                new SysCommand(), new SymCommand(), new PtovCommand(), new PCommand(),
+                new SysCommand(), new SymCommand(), new LogCommand(), new PtovCommand(), new PCommand(),
                 new StructCommand(dev.vmcore.types.StructType.Kind.STRUCT),
                 new StructCommand(dev.vmcore.types.StructType.Kind.UNION), new WhatisCommand(),
-                new QuitCommand()));
+                new PsCommand(),
+                new TaskCommand(),
+                new ModCommand(), new QuitCommand()));
     }
 
     private void register(String name, Command c) {

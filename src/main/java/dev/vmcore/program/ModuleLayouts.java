@@ -36,6 +36,28 @@ final class ModuleLayouts {
                 offset(kallsyms, "strtab"), Types.offsetOf(kallsyms, "typetab").orElse(-1L));
     }
 
+    /** Memory types of a module that stay after init: MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT. */
+    private static final int CORE_MEMORY_TYPES = 4;
+
+    /**
+     * What crash shows as a module's SIZE: since 6.4 the sizes of its four core memory areas
+     * ({@code mem[MOD_TEXT..MOD_RO_AFTER_INIT]}) added up, before that {@code core_layout.size}.
+     */
+    static long coreSize(TypeSource types, dev.vmcore.memory.AddressSpace memory, long moduleStruct) {
+        Type module = type(types, "struct module");
+        Optional<Long> mem = Types.offsetOf(module, "mem");
+        if (mem.isEmpty()) {
+            return memory.readInt(moduleStruct + offset(module, "core_layout.size")) & 0xffffffffL;
+        }
+        Type moduleMemory = type(types, "struct module_memory");
+        long size = offset(moduleMemory, "size");
+        long total = 0;
+        for (int i = 0; i < CORE_MEMORY_TYPES; i++) {
+            total += memory.readInt(moduleStruct + mem.get() + i * moduleMemory.size() + size) & 0xffffffffL;
+        }
+        return total;
+    }
+
     private static Type type(TypeSource types, String name) {
         return types.findType(name).orElseThrow(() -> new VmcoreException("modules: no type information for " + name));
     }

@@ -55,6 +55,8 @@ public final class Session implements AutoCloseable {
     private final Supplier<Optional<BtfTypeSource>> kernelBtf;
     private final Supplier<Optional<KernelDwarf>> kernelDwarf;
     private final Supplier<List<ModuleDebugInfo>> moduleDebugInfo;
+    /** The module debug information as mod -s / mod -d changed it; null until they are used. */
+    private volatile List<ModuleDebugInfo> moduleDebugChanged;
     private final Supplier<CompositeTypeSource> types;
     private final Supplier<ModuleFiles> moduleFiles;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -231,7 +233,49 @@ public final class Session implements AutoCloseable {
 
     /** Each loaded module's BTF and DWARF, as far as found (problems go to {@link #warnings()}). */
     public List<ModuleDebugInfo> moduleDebugInfo() {
-        return moduleDebugInfo.get();
+        List<ModuleDebugInfo> changed = moduleDebugChanged;
+        return changed != null ? changed : moduleDebugInfo.get();
+    }
+
+    /**
+     * mod -s: loads module {@code name}'s DWARF from {@code ko}, or from the .ko found in the module
+     * directories when empty, in place of what it had. Throws a one-line VmcoreException when the
+     * module is not loaded, no file is found, or the file does not match the module.
+     */
+    public synchronized ModuleDebugInfo loadModuleDebugInfo(String name, Optional<java.nio.file.Path> ko) {
+        List<ModuleDebugInfo> all = moduleDebugInfo();
+        ModuleDebugInfo m = all.stream().filter(d -> d.module().name().equals(name)).findFirst().orElseThrow(
+                () -> new VmcoreException("no module named " + name + " is loaded"));
+        java.nio.file.Path file = ko.or(() -> moduleFiles.get().find(name)).orElseThrow(() -> new VmcoreException(
+                "no " + name + ".ko in " + moduleFiles.get().dirs() + " (give the file: mod -s " + name + " FILE)"));
+        ModuleDebugInfo loaded = new ModuleDebugInfo(m.module(), m.btf(),
+                Optional.of(ModuleDebugInfo.dwarf(kernelMemory(), kernelTypes(), m.module(), file)));
+        replace(all, loaded);
+        return loaded;
+    }
+
+    /** The module's size as crash's mod shows it (its core memory, init memory left out). */
+    public long moduleSize(ModuleKallsyms.LoadedModule m) {
+        return ModuleLayouts.coreSize(kernelTypes(), kernelMemory(), m.struct());
+    }
+
+    /** True when struct module has the 6.4+ layout (mem[]), which crash's mod heads TEXT_BASE. */
+    public boolean moduleMemoryLayout() {
+        return kernelTypes().findType("struct module").flatMap(t -> dev.vmcore.types.Types.offsetOf(t, "mem")).isPresent();
+    }
+
+    /** mod -d: forgets module {@code name}'s DWARF. */
+    public synchronized void dropModuleDebugInfo(String name) {
+        List<ModuleDebugInfo> all = moduleDebugInfo();
+        ModuleDebugInfo m = all.stream().filter(d -> d.module().name().equals(name)).findFirst().orElseThrow(
+                () -> new VmcoreException("no module named " + name + " is loaded"));
+        replace(all, new ModuleDebugInfo(m.module(), m.btf(), Optional.empty()));
+    }
+
+    private void replace(List<ModuleDebugInfo> all, ModuleDebugInfo one) {
+        List<ModuleDebugInfo> next = new ArrayList<>(all);
+        next.replaceAll(d -> d.module().struct() == one.module().struct() ? one : d);
+        moduleDebugChanged = List.copyOf(next);
     }
 
     /**
@@ -272,7 +316,7 @@ public final class Session implements AutoCloseable {
     }
 
     private List<ModuleDebugInfo> modulesIfReadable() {
-        if (inputs.moduleDirs().isEmpty() && kernelDwarf.get().isEmpty()) {
+        if (inputs.moduleDirs().isEmpty() && kernelDwarf.get().isEmpty() && moduleDebugChanged == null) {
             return List.of(); // no DWARF anywhere: do not read the module list for nothing
         }
         try {

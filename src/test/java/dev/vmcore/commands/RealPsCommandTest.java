@@ -1,0 +1,122 @@
+package dev.vmcore.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vmcore.program.Session;
+import dev.vmcore.program.SessionInputs;
+import dev.vmcore.testdumps.TestDumps;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ps on the real dumps against crash 8.0.6's ps.txt, from the dump alone (BTF from kernel memory,
+ * kallsyms) and with the vmlinux (its symtab, BTF and DWARF). Prints how many lines agree per case.
+ */
+class RealPsCommandTest {
+    @TestFactory
+    Stream<DynamicTest> psEqualsCrashFromTheDumpAlone() {
+        return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            TestDumps.require(c);
+            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
+                    Optional.empty(), List.of()))) {
+                compare(c, s, "dump alone");
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> psEqualsCrashWithVmlinux() {
+        return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            TestDumps.require(c);
+            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
+                    Optional.of(c.kernelDir().resolve("vmlinux")), List.of()))) {
+                compare(c, s, "with vmlinux");
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> optionsAndSelectors() {
+        return TestDumps.cases().stream().filter(c -> c.name().equals("null")).map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            TestDumps.require(c);
+            List<String> crash = Files.readAllLines(c.dir().resolve("crash/ps.txt"));
+            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
+                    Optional.empty(), List.of()))) {
+                CommandHarness h = new CommandHarness(s);
+                List<String> user = h.text("ps -u").lines().toList();
+                assertEquals(crash.stream().filter(l -> !l.endsWith("]")).toList(), user);
+                List<String> kernel = h.text("ps -k").lines().toList();
+                assertEquals(crash.size() - user.size() + 1, kernel.size(), String.join("\n", kernel));
+                assertTrue(kernel.stream().skip(1).allMatch(l -> l.endsWith("]")));
+                assertEquals(List.of(crash.get(0), crash.get(1), crash.get(2)), h.text("ps 0").lines().toList());
+                String init = crash.stream().filter(l -> l.endsWith("  init")).findFirst().orElseThrow();
+                assertEquals(List.of(crash.get(0), init), h.text("ps 1").lines().toList());
+                assertEquals(List.of(crash.get(0), init), h.text("ps init").lines().toList());
+                String task = init.substring(23, 39);
+                assertEquals(List.of(crash.get(0), init), h.text("ps " + task).lines().toList());
+                assertEquals(List.of(crash.get(0), init), h.text("ps 'ini.'").lines().toList());
+                JsonNode j = new ObjectMapper().readTree(h.json("ps 1"));
+                JsonNode t = j.get("tasks").get(0);
+                assertEquals(1, t.get("pid").asInt());
+                assertEquals("init", t.get("comm").asText());
+                assertEquals("0x" + task, t.get("task").asText());
+                assertEquals(crash.size() - 1, new ObjectMapper().readTree(h.json("ps")).get("tasks").size());
+            }
+        }));
+    }
+
+    /** task: the header equals the first line of crash's bt (same context line), the body is struct's. */
+    @TestFactory
+    Stream<DynamicTest> taskCommand() {
+        return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            TestDumps.require(c);
+            String btHeader = Files.readAllLines(c.dir().resolve("crash/bt.txt")).get(0);
+            String pid = btHeader.substring(5, 12).strip();
+            String address = btHeader.substring(20, 36);
+            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
+                    Optional.empty(), List.of()))) {
+                CommandHarness h = new CommandHarness(s);
+                String task = h.text("task " + pid);
+                assertEquals(btHeader + "\n" + h.text("struct task_struct " + address), task);
+                assertEquals(task, h.text("task " + address));
+                String comm = btHeader.substring(btHeader.indexOf('"') + 1, btHeader.length() - 1);
+                String r = h.text("task -R pid,comm " + pid);
+                assertTrue(r.startsWith(btHeader + "\n  pid = " + pid + ",\n  comm = \"" + comm), r);
+                assertEquals(3, h.text("task 0").lines().filter(l -> l.startsWith("PID: 0 ")).count() + 1);
+                JsonNode j = new ObjectMapper().readTree(h.json("task -R pid " + pid));
+                assertEquals(Integer.parseInt(pid), j.get("pid").asInt());
+                assertEquals("0x" + address, j.get("task").asText());
+            }
+        }));
+    }
+
+    private static void compare(TestDumps.Case c, Session s, String how) throws Exception {
+        Path file = c.dir().resolve("crash/ps.txt");
+        List<String> crash = Files.readAllLines(file);
+        List<String> ours = new CommandHarness(s).text("ps").lines().toList();
+        int equal = 0;
+        List<String> differences = new ArrayList<>();
+        for (int i = 0; i < Math.max(crash.size(), ours.size()); i++) {
+            String a = i < crash.size() ? crash.get(i) : "(none)";
+            String b = i < ours.size() ? ours.get(i) : "(none)";
+            if (a.equals(b)) {
+                equal++;
+            } else {
+                differences.add("crash: " + a + "\n  ours: " + b);
+            }
+        }
+        System.out.println("ps " + c + " (" + how + "): " + equal + "/" + crash.size() + " lines equal"
+                + (differences.isEmpty() ? "" : "\n" + String.join("\n", differences)));
+        assertEquals(crash, ours, c + " (" + how + ")");
+    }
+}
