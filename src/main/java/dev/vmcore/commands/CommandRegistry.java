@@ -30,7 +30,7 @@ public final class CommandRegistry {
                 new StructCommand(dev.vmcore.types.StructType.Kind.STRUCT),
                 new StructCommand(dev.vmcore.types.StructType.Kind.UNION), new WhatisCommand(),
                 new PsCommand(),
-                new TaskCommand(),
+                new TaskCommand(), new SetCommand(),
                 new ModCommand(), new QuitCommand()));
     }
 

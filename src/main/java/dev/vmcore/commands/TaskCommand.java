@@ -33,7 +33,8 @@ final class TaskCommand implements Command {
                   For each task named by PID (decimal) or task_struct address (hexadecimal), prints
                   crash's header line PID, TASK, CPU, COMMAND and then the task_struct, or only the
                   members given with -R. A PID shared by several tasks (0: the idle tasks) shows
-                  each. The panic task is not known yet, so a task must be named.
+                  each. Without a task, shows the current context: the task chosen with set, else
+                  the panic task.
 
                     -R member,...  only these members (struct task_struct.member,... ADDR).
                     -x, -d         integers in hexadecimal or decimal.
@@ -54,12 +55,13 @@ final class TaskCommand implements Command {
         }
         Options opts = Options.parse(name(), args, Set.of("-x", "-d"));
         String radix = opts.oneOf(name(), "-x", "-d");
-        if (opts.positional().isEmpty()) {
-            throw new CommandException("task: name a PID or task address (the panic task is not known yet)");
-        }
         Tasks tasks = Tasks.read(call.session());
         List<String> errors = new ArrayList<>();
         List<TaskInfo> chosen = new ArrayList<>();
+        if (opts.positional().isEmpty()) {
+            chosen.add(CurrentContext.current(call.session(), tasks).orElseThrow(() -> new CommandException(
+                    "task: no current context (the panic task is not known): name a PID or task address")));
+        }
         for (String a : opts.positional()) {
             if (a.startsWith("'") || !a.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == 'x' || c == 'X')) {
                 throw new CommandException("task: invalid task or pid value: " + a);

@@ -62,6 +62,8 @@ public final class Session implements AutoCloseable {
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     /** Why the kernel's BTF could not be loaded, for the message when no types exist at all. */
     private volatile String btfProblem;
+    /** The task_struct `set` chose as the current context; 0 until then (the context is the panic task). */
+    private volatile long contextTask;
 
     private Session(SessionInputs inputs, DumpFile dump, Optional<ElfSymbols> vmlinux) {
         this.inputs = inputs;
@@ -302,6 +304,17 @@ public final class Session implements AutoCloseable {
     /** The kernel's DWARF, when the vmlinux has it. */
     public Optional<dev.vmcore.format.dwarf.Dwarf> kernelDwarf() {
         return kernelDwarf.get().map(KernelDwarf::dwarf);
+    }
+
+    /** The task_struct address `set` made the current context, if it did (else the panic task is). */
+    public java.util.OptionalLong contextTask() {
+        long t = contextTask;
+        return t == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t);
+    }
+
+    /** Makes the task_struct at {@code taskAddress} the current context (crash's set). */
+    public void setContextTask(long taskAddress) {
+        this.contextTask = taskAddress;
     }
 
     /** Problems met while loading optional sources (a corrupt module BTF, a mismatched .ko); each once. */

@@ -1,0 +1,68 @@
+package dev.vmcore.kernel;
+
+import dev.vmcore.memory.AddressSpace;
+import dev.vmcore.symbols.Symbol;
+import dev.vmcore.symbols.SymbolTable;
+import dev.vmcore.util.VmcoreException;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The crash itself: the panic message as crash's get_panicmsg finds it in the log, the CPU that
+ * panicked (kernel/panic.c panic_cpu) and the task it was running.
+ */
+public final class Panic {
+    /** kernel/panic.c: PANIC_CPU_INVALID. */
+    private static final int PANIC_CPU_INVALID = -1;
+
+    /** crash kernel.c get_panicmsg: the searches in order; the first line any one matches wins. */
+    private static final List<List<String>> SEARCHES = List.of(
+            List.of("general protection fault: ", "double fault: ", "divide error: ", "stack segment: "),
+            List.of("SysRq : Netdump", "SysRq : Crash", "SysRq : Trigger a crash"),
+            List.of("Kernel panic: ", "Kernel panic - "),
+            List.of("[Hardware Error]: "),
+            List.of("Bad mode in "));
+
+    private Panic() {
+    }
+
+    /**
+     * The panic message: the first log line matching crash's first matching search, without
+     * its line feed; empty when no line matches.
+     */
+    public static Optional<String> message(List<LogRecord> log) {
+        List<String> lines = log.stream().flatMap(r -> r.text().lines()).toList();
+        for (List<String> patterns : SEARCHES) {
+            for (String line : lines) {
+                if (patterns.stream().anyMatch(line::contains)) {
+                    return Optional.of(line.strip());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The CPU in panic(): panic_cpu (an atomic_t, kernel/panic.c), when it names one. */
+    public static OptionalInt panicCpu(SymbolTable symbols, AddressSpace mem) {
+        Optional<Symbol> s = symbols.find("panic_cpu");
+        if (s.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int cpu = mem.readInt(s.get().address());
+            return cpu == PANIC_CPU_INVALID || cpu < 0 ? OptionalInt.empty() : OptionalInt.of(cpu);
+        } catch (VmcoreException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** The panic task: the task running (rq->curr) on the panicking CPU. */
+    public static Optional<TaskInfo> panicTask(List<TaskInfo> tasks, OptionalInt cpu) {
+        if (cpu.isEmpty()) {
+            return Optional.empty();
+        }
+        return tasks.stream().filter(t -> t.active() && t.cpu() == cpu.getAsInt()).findFirst();
+    }
+}
