@@ -213,39 +213,6 @@ class RealMemoryCommandsTest {
         }
     }
 
-    @TestFactory
-    Stream<DynamicTest> sysFieldsEqualCrash() {
-        return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> sys(c)));
-    }
-
-    /** The sys fields this session can read, against crash's sys (KERNEL's path differs: crash had the vmlinux). */
-    private static void sys(TestDumps.Case c) throws Exception {
-        TestDumps.require(c);
-        java.util.Map<String, String> crash = fields(read(c, "sys"));
-        try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")), Optional.empty(),
-                List.of()))) {
-            java.util.Map<String, String> ours = fields(new CommandHarness(s).text("sys"));
-            for (String f : List.of("CPUS", "LOAD AVERAGE", "NODENAME", "RELEASE", "VERSION", "MACHINE")) {
-                assertEquals(crash.get(f), ours.get(f), c + ": sys " + f);
-            }
-            // The cache may have moved since crash ran: compare the file name and the flags after it.
-            assertEquals(crash.get("DUMPFILE").replaceAll("^.*/", ""), ours.get("DUMPFILE").replaceAll("^.*/", ""),
-                    c + ": sys DUMPFILE");
-            assertEquals(crash.get("KERNEL").endsWith("[TAINTED]"), ours.get("KERNEL").endsWith("[TAINTED]"), c + ": taint");
-        }
-    }
-
-    private static java.util.Map<String, String> fields(String sys) {
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String line : sys.lines().toList()) {
-            int colon = line.indexOf(": ");
-            if (colon > 0) {
-                m.put(line.substring(0, colon).strip(), line.substring(colon + 2).strip());
-            }
-        }
-        return m;
-    }
-
     private static String read(TestDumps.Case c, String name) throws Exception {
         return Files.readString(c.dir().resolve("crash").resolve(name + ".txt"));
     }
