@@ -91,7 +91,7 @@ final class SysCommand implements Command {
         int cpus = dump.cpuCount();
         int offline = vars.map(v -> v.offlineCpus(cpus).orElse(0)).orElse(0);
         f.put("CPUS", cpus + (offline > 0 ? " [OFFLINE: " + offline + "]" : ""));
-        Optional<KernelClock> clock = Addresses.symbolsIfAny(s).map(t -> new KernelClock(t, s.kernelMemory(), s.types()));
+        Optional<KernelClock> clock = Addresses.symbolsIfAny(s).map(t -> new KernelClock(t, s.kernelMemory(), s.kernelTypes()));
         f.put("DATE", info.flatMap(v -> v.get("CRASHTIME")).map(SysCommand::date)
                 .or(() -> clock.flatMap(c -> {
                     OptionalLong sec = c.crashTimeSeconds();

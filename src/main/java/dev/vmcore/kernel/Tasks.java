@@ -131,7 +131,7 @@ public final class Tasks {
             this.session = session;
             this.mem = session.kernelMemory();
             this.symbols = session.symbols();
-            this.layout = TaskLayout.probe(session.types());
+            this.layout = TaskLayout.probe(session.kernelTypes());
             this.perCpuOffsets = perCpuOffsets();
         }
 
@@ -140,7 +140,7 @@ public final class Tasks {
             Map<Long, Boolean> seen = new LinkedHashMap<>(); // task -> idle
             Map<Long, Integer> activeCpu = new HashMap<>();
             Optional<Long> rq = symbols.find("runqueues").map(s -> s.address());
-            Optional<Type> rqType = session.types().findType("struct rq");
+            Optional<Type> rqType = session.kernelTypes().findType("struct rq");
             for (int cpu = 0; cpu < perCpuOffsets.length; cpu++) {
                 if (rq.isEmpty() || rqType.isEmpty()) {
                     break;
@@ -297,7 +297,7 @@ public final class Tasks {
          */
         private long totalRamPages() {
             try {
-                Optional<Long> present = Types.offsetOf(session.types().findType("struct pglist_data").orElseThrow(),
+                Optional<Long> present = Types.offsetOf(session.kernelTypes().findType("struct pglist_data").orElseThrow(),
                         "node_present_pages").map(o -> presentPages(o));
                 if (present.isPresent() && present.get() > 0) {
                     return present.get();
