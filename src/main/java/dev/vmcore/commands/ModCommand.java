@@ -100,7 +100,7 @@ final class ModCommand implements Command {
         List<ModuleDebugInfo> loaded = new ArrayList<>();
         for (ModuleDebugInfo m : call.session().moduleDebugInfo()) {
             String name = m.module().name();
-            Optional<Path> file = dir.flatMap(d -> find(d, name));
+            Optional<Path> file = dir.flatMap(d -> call.session().moduleFileIn(d, name));
             if (dir.isPresent() && file.isEmpty()) {
                 continue;
             }
@@ -116,18 +116,6 @@ final class ModCommand implements Command {
             }
         }
         return loaded;
-    }
-
-    private static Optional<Path> find(Path dir, String module) {
-        for (String n : List.of(module, module.replace('_', '-'))) {
-            for (String suffix : List.of(".ko", ".ko.debug")) {
-                Path p = dir.resolve(n + suffix);
-                if (java.nio.file.Files.isRegularFile(p)) {
-                    return Optional.of(p);
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private static void print(Invocation call, List<ModuleDebugInfo> modules) {

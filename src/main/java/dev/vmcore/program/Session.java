@@ -266,6 +266,11 @@ public final class Session implements AutoCloseable {
         return kernelTypes().findType("struct module").flatMap(t -> dev.vmcore.types.Types.offsetOf(t, "mem")).isPresent();
     }
 
+    /** The .ko of module {@code name} in {@code dir} (or below it), named as {@link ModuleFiles} matches names. */
+    public Optional<java.nio.file.Path> moduleFileIn(java.nio.file.Path dir, String name) {
+        return new ModuleFiles(List.of(dir), Optional.empty()).find(name);
+    }
+
     /** mod -d: forgets module {@code name}'s DWARF. */
     public synchronized void dropModuleDebugInfo(String name) {
         List<ModuleDebugInfo> all = moduleDebugInfo();

@@ -287,7 +287,7 @@ public final class Evaluator {
         if (s instanceof StructType st && !st.complete()) {
             throw new ExpressionException("the size of incomplete " + TypeNames.tagName(st) + " is unknown", column);
         }
-        return Value.ofLong(memory, CTypes.INT, size); // gdb's sizeof is an int ("FIXME: should be size_t")
+        return Value.ofLong(memory, CTypes.INT, size); // gdb 10 (crash's) gives sizeof the type int, not size_t
     }
 
     // ---- suggestions ----

@@ -1,8 +1,6 @@
 package dev.vmcore.program.expr;
 
-import dev.vmcore.memory.AddressSpace;
-import dev.vmcore.memory.MemoryFault;
-import dev.vmcore.memory.Translation;
+import dev.vmcore.memory.ArrayAddressSpace;
 import dev.vmcore.program.Value;
 import dev.vmcore.symbols.SortedSymbolTable;
 import dev.vmcore.symbols.SymbolTable;
@@ -50,7 +48,7 @@ import java.util.Optional;
  * };
  * </pre>
  */
-public final class TestImage implements AddressSpace {
+public final class TestImage extends ArrayAddressSpace {
     public static final long BASE = 0xffffffff82000000L;
     public static final long INIT_TASK = BASE + 0x100;
     public static final long OTHER_TASK = BASE + 0x200;
@@ -106,15 +104,18 @@ public final class TestImage implements AddressSpace {
         TASK = task[0];
     }
 
-    private final byte[] bytes = new byte[0x10000];
+    private final byte[] bytes;
     private final boolean typedGlobals;
     private final SymbolTable symbols;
     private final TypeSource types;
-    /** Reads that reached memory. */
-    public int reads;
-
     /** @param typedGlobals whether ordinary globals have types (DWARF), or only per-CPU ones and functions (BTF) */
     public TestImage(boolean typedGlobals) {
+        this(typedGlobals, new byte[0x10000]);
+    }
+
+    private TestImage(boolean typedGlobals, byte[] bytes) {
+        super(BASE, bytes);
+        this.bytes = bytes;
         this.typedGlobals = typedGlobals;
         fill();
         symbols = SortedSymbolTable.builder("test symtab", null)
@@ -253,30 +254,5 @@ public final class TestImage implements AddressSpace {
 
     public Evaluator evaluator() {
         return evaluator(new ArrayList<>());
-    }
-
-    @Override
-    public String name() {
-        return "kernel virtual";
-    }
-
-    @Override
-    public void read(long vaddr, byte[] dst, int off, int len) {
-        long rel = vaddr - BASE;
-        if (len < 0 || rel < 0 || rel > bytes.length - (long) len) {
-            throw new MemoryFault.NotMapped(rel < 0 || rel >= bytes.length ? vaddr : BASE + bytes.length, name(),
-                    "not mapped in the test image");
-        }
-        reads++;
-        System.arraycopy(bytes, (int) rel, dst, off, len);
-    }
-
-    @Override
-    public Translation translate(long vaddr) {
-        long rel = vaddr - BASE;
-        if (rel < 0 || rel >= bytes.length) {
-            throw new MemoryFault.NotMapped(vaddr, name(), "not mapped in the test image");
-        }
-        return new Translation(vaddr, rel, 0, List.of());
     }
 }
