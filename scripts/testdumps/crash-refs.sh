@@ -97,6 +97,27 @@ vtop-directmap	vtop @DIRECT@
 rd-sym	rd -64 linux_banner 16
 EOF
 }
+# Kernel records (#6) and backtraces (#7): options beyond the base commands.
+story_commands() {
+    cat <<'EOF'
+log-T	log -T
+log-t	log -t
+log-m	log -m
+log-c	log -c
+ps-k	ps -k
+ps-u	ps -u
+ps-G	ps -G
+ps-comm	ps insmod
+task-R	task -R pid,comm,prio
+runq	runq
+bt-c0	bt -c 0
+bt-s	bt -s
+bt-t	bt -t
+bt-e	bt -e
+bt-p	bt -p
+foreach-bt	foreach bt
+EOF
+}
 
 # text_samples VMLINUX KASLR_OFFSET : 200 kernel text addresses, runtime (KASLR applied), every
 # Nth text symbol of the vmlinux plus a small offset: the references for `sym` on kernel text.
@@ -194,6 +215,7 @@ main() {
         types_commands
         for g in "${globals[@]}"; do printf 'p-%s\tp %s\n' "$g" "$g"; done
         tail_commands
+        story_commands
         text_samples "$vmlinux" "$kaslr"
     } | sed -e "s|@MOD@|$module|g" -e "s|@KO@|$ko|g" -e "s|@RIP@|$rip|g" -e "s|@REC@|$rec|g" \
         -e "s|@SCHED@|$sched|g" -e "s|@DIRECT@|$direct|g" >"$tmp/commands.tsv"

@@ -1,9 +1,13 @@
 package dev.vmcore.commands;
 
 import dev.vmcore.dump.VmcoreInfo;
+import dev.vmcore.kernel.KernelClock;
 import dev.vmcore.kernel.LogRecord;
 import dev.vmcore.kernel.Printk;
+import dev.vmcore.program.Session;
 
+import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /** log: the kernel message buffer from the dump's printk ring buffer, laid out as crash prints it. */
@@ -18,6 +22,14 @@ final class LogCommand implements Command {
         return "kernel message buffer";
     }
 
+    /**
+     * How crash's dump_record() lays a record out: the timestamp (seconds since boot, or with
+     * {@code bootDate} the wall clock), the caller id in a column of {@code callerWidth} (0: none),
+     * the level, the dev_info lines.
+     */
+    record Style(boolean time, OptionalLong bootDate, boolean level, int callerWidth, boolean dict) {
+    }
+
     @Override
     public String help() {
         return """
@@ -25,7 +37,7 @@ final class LogCommand implements Command {
                   log - kernel message buffer
 
                 SYNOPSIS
-                  log [-t] [-m] [-c] [-d]
+                  log [-T|-t] [-m] [-c] [-d]
 
                 DESCRIPTION
                   The kernel log, oldest record first, read from the lockless printk ring buffer
@@ -34,47 +46,72 @@ final class LogCommand implements Command {
                   record reads "[SSSSS.UUUUUU] text" (seconds since boot); the lines of a multi-line
                   record after the first are indented under the text, as in crash. Bytes that are
                   neither printable nor white space print as '.'.
-                    -t  no timestamps
+                    -T  wall-clock timestamps, "[Thu Nov 26 10:12:56 UTC 2026] text", as crash
+                        computes them: the boot time (the crash date from VMCOREINFO's CRASHTIME
+                        or the timekeeper, less the uptime from jiffies_64) plus the record's
+                        whole seconds since boot. Needs the kernel's symbols.
+                    -t  no timestamps (wins over -T, as in crash)
                     -m  show the record's log level as <N> (0 emerg ... 7 debug)
-                    -c  show the caller id, [T<pid>] for a task or [C<cpu>] for a CPU
+                    -c  show the caller id, [T<pid>] for a task or [C<cpu>] for a CPU, in a column
+                        sized from pid_max like crash's (6, 7 or 8 characters)
                     -d  after a record, its device information as SUBSYSTEM= and DEVICE= lines
                   With --json: an array "records" of {seq, timestampNs, level, caller, text, device}
-                  (device: "SUBSYSTEM/DEVICE" or absent), and "warnings".
-                  Not supported: crash's -T (wall-clock timestamps) needs the boot time, which
-                  crash derives from the kernel's timekeeper; VMCOREINFO does not give it. On the
-                  legacy log_buf the caller id is not recorded (T0) and seq counts from the oldest
-                  record. A corrupt buffer gives the records read so far and a WARNING line.
+                  (device: "SUBSYSTEM/DEVICE" or absent), with -T "bootDate" (seconds since the
+                  epoch), and "warnings".
+                  On the legacy log_buf the caller id is not recorded (T0) and seq counts from the
+                  oldest record. A corrupt buffer gives the records read so far and a WARNING line.
                 """;
     }
 
     @Override
     public void run(Invocation call) {
         Options o = Options.parse(name(), call.args(), Set.of("-t", "-m", "-c", "-d", "-T"));
-        if (o.has("-T")) {
-            throw new CommandException("log: -T is not supported: the dump gives no boot time (see help log)");
-        }
         if (!o.positional().isEmpty()) {
-            throw new CommandException("log: usage: log [-t] [-m] [-c] [-d]");
+            throw new CommandException("log: usage: log [-T|-t] [-m] [-c] [-d]");
         }
         VmcoreInfo info = call.session().vmcoreInfo()
                 .orElseThrow(() -> new CommandException("log: the dump has no VMCOREINFO to locate the log"));
         Printk.Log log = Printk.read(info, call.session().kernelMemory())
                 .orElseThrow(() -> new CommandException(
                         "log: VMCOREINFO describes no printk buffer (neither prb nor log_buf keys)"));
+        boolean time = !o.has("-t");
+        OptionalLong bootDate = time && o.has("-T") ? bootDate(call) : OptionalLong.empty();
+        if (time && o.has("-T") && bootDate.isEmpty()) {
+            throw new CommandException("log: -T needs the boot time: no crash date (CRASHTIME, tk_core) or jiffies_64");
+        }
         Printer out = call.out();
         if (out.isJson()) {
-            json(out.json(), log);
+            json(out.json(), log, bootDate);
             return;
         }
+        int callerWidth = o.has("-c") ? callerWidth(call) : 0;
+        Style style = new Style(time, o.has("-T") ? bootDate : OptionalLong.empty(), o.has("-m"), callerWidth,
+                o.has("-d"));
         for (LogRecord r : log.records()) {
-            print(out, r, !o.has("-t"), o.has("-m"), o.has("-c"), o.has("-d"));
+            print(out, r, style);
         }
         for (String w : log.warnings()) {
             out.println("WARNING: " + w);
         }
     }
 
-    private static void json(JsonOut j, Printk.Log log) {
+    private static OptionalLong bootDate(Invocation call) {
+        Session s = call.session();
+        return Addresses.symbolsIfAny(s)
+                .map(t -> new KernelClock(t, s.kernelMemory(), s.kernelTypes()).bootDate(s.vmcoreInfo()))
+                .orElse(OptionalLong.empty());
+    }
+
+    private static int callerWidth(Invocation call) {
+        Session s = call.session();
+        return Addresses.symbolsIfAny(s).map(t -> Printk.callerWidth(t, s.kernelMemory()))
+                .orElse(Printk.CALLER_WIDTH_DEFAULT);
+    }
+
+    private static void json(JsonOut j, Printk.Log log, OptionalLong bootDate) {
+        if (bootDate.isPresent()) {
+            j.field("bootDate", bootDate.getAsLong());
+        }
         JsonOut a = j.beginArray("records");
         for (LogRecord r : log.records()) {
             a.beginObject().field("seq", r.seq()).field("timestampNs", r.timestampNs()).field("level", r.level())
@@ -91,18 +128,23 @@ final class LogCommand implements Command {
     }
 
     /** One record as crash's dump_record() prints it (crash printk.c). */
-    static void print(Printer out, LogRecord r, boolean time, boolean level, boolean caller, boolean dict) {
+    static void print(Printer out, LogRecord r, Style style) {
         StringBuilder prefix = new StringBuilder();
-        if (time) {
+        if (style.time()) {
             long ts = r.timestampNs();
-            prefix.append(String.format(java.util.Locale.ROOT, "[%5d.%06d] ",
-                    Long.divideUnsigned(ts, 1_000_000_000L), Long.remainderUnsigned(ts, 1_000_000_000L) / 1000));
+            long sec = Long.divideUnsigned(ts, 1_000_000_000L);
+            if (style.bootDate().isPresent()) {
+                prefix.append('[').append(KernelClock.ctime(style.bootDate().getAsLong() + sec)).append("] ");
+            } else {
+                prefix.append(String.format(Locale.ROOT, "[%5d.%06d] ", sec,
+                        Long.remainderUnsigned(ts, 1_000_000_000L) / 1000));
+            }
         }
-        if (caller) {
-            prefix.append(String.format(java.util.Locale.ROOT, "[%6s] ", r.caller()));
+        if (style.callerWidth() > 0) {
+            prefix.append(String.format(Locale.ROOT, "[%" + style.callerWidth() + "s] ", r.caller()));
         }
-        if (level) {
-            prefix.append('<').append(r.level()).append('>');
+        if (style.level()) {
+            prefix.append('<').append(Integer.toHexString(r.level())).append('>');
         }
         String indent = " ".repeat(prefix.length());
         StringBuilder line = new StringBuilder(prefix);
@@ -117,7 +159,7 @@ final class LogCommand implements Command {
             }
         }
         out.println(line.toString());
-        if (dict) {
+        if (style.dict()) {
             if (!r.subsystem().isEmpty()) {
                 out.println(indent + "SUBSYSTEM=" + r.subsystem());
             }

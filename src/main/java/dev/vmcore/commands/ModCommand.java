@@ -1,7 +1,12 @@
 package dev.vmcore.commands;
 
+import dev.vmcore.format.elf.ElfSymbols;
+import dev.vmcore.format.modsig.ModInfo;
+import dev.vmcore.format.modsig.ModuleSignature;
 import dev.vmcore.program.ModuleDebugInfo;
+import dev.vmcore.program.ModuleFileMatch;
 import dev.vmcore.program.Session;
+import dev.vmcore.util.ByteSource;
 import dev.vmcore.util.VmcoreException;
 
 import java.nio.file.Path;
@@ -37,6 +42,7 @@ final class ModCommand implements Command {
                   mod -s MODULE [FILE]
                   mod -S [DIR]
                   mod -d MODULE
+                  mod -i MODULE FILE
 
                 DESCRIPTION
                   Lists the loaded modules as crash does: the address of each struct module, its
@@ -48,6 +54,11 @@ final class ModCommand implements Command {
                     -S [DIR]          the same for every module with a .ko in DIR (or the -m
                                       directories)
                     -d MODULE         forget MODULE's DWARF
+                    -i MODULE FILE    FILE's .modinfo and signature as modinfo(8) prints
+                                      them (signer, key id and hash of the PKCS#7
+                                      signature), and whether FILE is the MODULE loaded
+                                      in the dump (srcversion, else where its functions
+                                      sit)
                   Module symbols come from each module's own kallsyms in the dump and need no file.
                 """;
     }
@@ -64,8 +75,8 @@ final class ModCommand implements Command {
     }
 
     private void list(Invocation call) {
-        Options o = Options.parse(name(), call.args(), Set.of("-s", "-S", "-d"));
-        String mode = o.oneOf(name(), "-s", "-S", "-d");
+        Options o = Options.parse(name(), call.args(), Set.of("-s", "-S", "-d", "-i"));
+        String mode = o.oneOf(name(), "-s", "-S", "-d", "-i");
         Session session = call.session();
         List<String> pos = o.positional();
         List<ModuleDebugInfo> shown;
@@ -80,6 +91,12 @@ final class ModCommand implements Command {
                 throw new CommandException("mod: usage: mod -S [DIR]");
             }
             shown = loadAll(call, pos.isEmpty() ? Optional.empty() : Optional.of(Path.of(pos.get(0))));
+        } else if ("-i".equals(mode)) {
+            if (pos.size() != 2) {
+                throw new CommandException("mod: usage: mod -i MODULE FILE");
+            }
+            modinfo(call, pos.get(0), Path.of(pos.get(1)));
+            return;
         } else if ("-d".equals(mode)) {
             if (pos.size() != 1) {
                 throw new CommandException("mod: usage: mod -d MODULE");
@@ -153,6 +170,125 @@ final class ModCommand implements Command {
             call.out().println(String.format(Locale.ROOT, "%016x  %s  %016x  %" + sizeWidth + "d  %s", m.module().struct(),
                     pad(m.module().name(), nameWidth), m.module().base(), sizes.get(i), file));
         }
+    }
+
+    /** mod -i: the .ko's .modinfo and signature in modinfo(8)'s layout, then whether it is the loaded module. */
+    private static void modinfo(Invocation call, String module, Path file) {
+        byte[] bytes = readKo(file);
+        String source = file.toString();
+        ModInfo info;
+        Optional<ModuleSignature> sig;
+        try (ElfSymbols elf = ElfSymbols.read(ByteSource.of(source, bytes))) {
+            info = ModInfo.parse(elf.sectionData(".modinfo").orElseThrow(
+                    () -> new CommandException("mod: " + file + ": no .modinfo section (not a kernel module?)")));
+        } catch (CommandException e) {
+            throw e;
+        } catch (VmcoreException e) {
+            throw new CommandException("mod: " + file + ": not a kernel module: " + e.getMessage());
+        }
+        try {
+            sig = ModuleSignature.read(source, bytes);
+        } catch (VmcoreException e) {
+            throw new CommandException("mod: " + e.getMessage());
+        }
+        ModuleFileMatch match = ModuleFileMatch.check(call.session(), module, file, info.first("name"),
+                info.first("srcversion"));
+        List<String[]> lines = modinfoLines(absolute(file), info, sig);
+        Printer out = call.out();
+        if (out.isJson()) {
+            JsonOut j = out.json();
+            j.beginArray("fields");
+            lines.forEach(l -> j.beginObject().field("key", l[0]).field("value", l[1]).end());
+            j.end();
+            j.field("module", module).field("loaded", match.loaded()).field("matches", match.matches())
+                    .field("match", match.how());
+            return;
+        }
+        for (String[] l : lines) {
+            out.println(modinfoLine(l[0], l[1]));
+        }
+        String verdict = !match.loaded() ? match.how()
+                : (match.matches() ? "matches " : "DOES NOT match ") + module + " in the dump: " + match.how();
+        out.println(modinfoLine("loaded", verdict));
+    }
+
+    /** .ko files are a few MiB at most; more is not a module. */
+    private static final long MAX_KO = 512L << 20;
+
+    private static byte[] readKo(Path file) {
+        try {
+            if (java.nio.file.Files.size(file) > MAX_KO) {
+                throw new CommandException("mod: " + file + ": larger than " + (MAX_KO >> 20) + " MiB, not a module");
+            }
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CommandException("mod: cannot read " + file + ": no such file");
+        } catch (java.io.IOException e) {
+            throw new CommandException("mod: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String absolute(Path file) {
+        try {
+            return file.toRealPath().toString();
+        } catch (java.io.IOException e) {
+            return file.toAbsolutePath().normalize().toString();
+        }
+    }
+
+    /**
+     * kmod's modinfo: filename, the .modinfo fields in file order but parameters, the signature,
+     * then one line per parameter ("name:description (type)"), parameters last seen first.
+     */
+    static List<String[]> modinfoLines(String filename, ModInfo info, Optional<ModuleSignature> sig) {
+        List<String[]> out = new ArrayList<>();
+        out.add(new String[] {"filename", filename});
+        java.util.Map<String, String[]> params = new java.util.LinkedHashMap<>(); // name -> {description, type}
+        for (ModInfo.Field f : info.fields()) {
+            if (f.key().equals("parm") || f.key().equals("parmtype")) {
+                int colon = f.value().indexOf(':');
+                String pname = colon < 0 ? f.value() : f.value().substring(0, colon);
+                String text = colon < 0 ? "" : f.value().substring(colon + 1);
+                params.computeIfAbsent(pname, k -> new String[2])[f.key().equals("parm") ? 0 : 1] = text;
+            } else {
+                out.add(new String[] {f.key(), f.value()});
+            }
+        }
+        sig.ifPresent(s -> {
+            out.add(new String[] {"sig_id", s.idType()});
+            out.add(new String[] {"signer", s.signer()});
+            out.add(new String[] {"sig_key", hexBytes(s.keyId(), Integer.MAX_VALUE)});
+            out.add(new String[] {"sig_hashalgo", s.hashAlgo()});
+            out.add(new String[] {"signature", hexBytes(s.signature(), SIGNATURE_BYTES_PER_LINE)});
+        });
+        List<String> names = new ArrayList<>(params.keySet());
+        java.util.Collections.reverse(names);
+        for (String n : names) {
+            String[] p = params.get(n);
+            String desc = p[0] == null ? "" : p[0];
+            out.add(new String[] {"parm", n + ":" + desc + (p[1] == null ? "" : " (" + p[1] + ")")});
+        }
+        return out;
+    }
+
+    /** modinfo wraps the signature after 20 bytes a line, continuation lines indented by two tabs. */
+    private static final int SIGNATURE_BYTES_PER_LINE = 20;
+
+    /** "AB:CD:..." in upper case, a line break (":" then newline and two tabs) after every {@code perLine} bytes. */
+    static String hexBytes(byte[] b, int perLine) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < b.length; i++) {
+            if (i > 0) {
+                sb.append(i % perLine == 0 ? ":\n\t\t" : ":");
+            }
+            sb.append(String.format(Locale.ROOT, "%02X", b[i] & 0xff));
+        }
+        return sb.toString();
+    }
+
+    /** "key:" left-justified in 16 columns, then the value, as modinfo prints a field. */
+    static String modinfoLine(String key, String value) {
+        return String.format(Locale.ROOT, "%-16s%s", key + ":", value);
     }
 
     private static String pad(String s, int width) {

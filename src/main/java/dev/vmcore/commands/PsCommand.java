@@ -42,6 +42,8 @@ final class PsCommand implements Command {
                   threads' names are in [brackets]. With arguments, only the tasks they select: a
                   decimal PID, a hexadecimal task_struct address, a command name (precede an
                   all-digit name with "\\"), or a 'quoted' regular expression over command names.
+                  As in crash, a number that names no task is an error, while a command name that
+                  matches none just gives the header.
 
                     -k  kernel threads only.
                     -u  user tasks only.
@@ -57,25 +59,33 @@ final class PsCommand implements Command {
         Tasks tasks = Tasks.read(call.session());
         List<String> errors = new ArrayList<>();
         List<TaskInfo> selected = select(tasks.all(), opts.positional(), errors);
-        List<TaskInfo> shown = new ArrayList<>();
-        for (TaskInfo t : selected) {
-            if ("-k".equals(kind) && !t.isKernelThread() || "-u".equals(kind) && t.isKernelThread()
-                    || opts.has("-G") && !t.isGroupLeader()) {
-                continue;
-            }
-            shown.add(t);
-        }
+        List<TaskInfo> shown = filter(selected, kind, opts.has("-G"));
         Printer out = call.out();
         if (out.isJson()) {
             json(out.json(), shown, tasks, errors);
             return;
         }
-        errors.forEach(out::println);
+        for (String e : errors) {
+            out.println(e);
+            out.println("");
+        }
         out.println(HEADER);
         for (TaskInfo t : shown) {
             out.println(line(t, tasks.totalRamPages(), tasks.pageSize()));
         }
         tasks.problems().forEach(p -> out.println("ps: " + p));
+    }
+
+    /**
+     * crash's SHOW_PS_DATA filters: {@code -k} kernel threads only, {@code -u} user tasks only (kind,
+     * or null), {@code -G} thread group leaders only (pid == tgid; each CPU's idle task leads its own).
+     */
+    static List<TaskInfo> filter(List<TaskInfo> tasks, String kind, boolean groupLeaders) {
+        return tasks.stream()
+                .filter(t -> !"-k".equals(kind) || t.isKernelThread())
+                .filter(t -> !"-u".equals(kind) || !t.isKernelThread())
+                .filter(t -> !groupLeaders || t.isGroupLeader())
+                .toList();
     }
 
     /** The tasks the arguments select, in table order; all of them without arguments. */
@@ -86,12 +96,19 @@ final class PsCommand implements Command {
         Set<TaskInfo> chosen = new LinkedHashSet<>();
         for (String a : args) {
             List<TaskInfo> hits = matches(all, a);
-            if (hits.isEmpty()) {
-                errors.add("ps: invalid task, pid or command: " + a);
+            if (hits.isEmpty() && isNumber(a)) {
+                // crash (task.c cmd_ps): a number naming no task is an error; a name matching none is not
+                errors.add("ps: invalid task or pid value: " + a);
             }
             chosen.addAll(hits);
         }
         return all.stream().filter(chosen::contains).toList();
+    }
+
+    /** crash's IS_A_NUMBER: decimal, or hexadecimal with or without 0x. */
+    private static boolean isNumber(String a) {
+        String digits = a.startsWith("0x") || a.startsWith("0X") ? a.substring(2) : a;
+        return !digits.isEmpty() && digits.chars().allMatch(c -> Character.digit(c, 16) >= 0);
     }
 
     private static List<TaskInfo> matches(List<TaskInfo> all, String a) {

@@ -32,7 +32,7 @@ final class TaskCommand implements Command {
                 DESCRIPTION
                   For each task named by PID (decimal) or task_struct address (hexadecimal), prints
                   crash's header line PID, TASK, CPU, COMMAND and then the task_struct, or only the
-                  members given with -R. A PID shared by several tasks (0: the idle tasks) shows
+                  members given with -R, and a blank line after each task. A PID shared by several tasks (0: the idle tasks) shows
                   each. Without a task, shows the current context: the task chosen with set, else
                   the panic task.
 
@@ -91,6 +91,9 @@ final class TaskCommand implements Command {
             structArgs.add(members == null ? "task_struct" : "task_struct." + members);
             structArgs.add(Long.toHexString(t.address()));
             struct.run(new Invocation(call.session(), "struct", structArgs, call.out(), call.registry()));
+            if (!call.out().isJson()) {
+                call.out().println(""); // crash's do_task ends every task with a blank line
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vmcore.kernel;
 
+import dev.vmcore.dump.VmcoreInfo;
 import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
@@ -8,6 +9,9 @@ import dev.vmcore.types.TypeSource;
 import dev.vmcore.types.Types;
 import dev.vmcore.util.VmcoreException;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,6 +29,8 @@ public final class KernelClock {
     /** Seconds between 2000-01-01 and 2200-01-01: a timekeeper outside is not the wall clock. */
     private static final long MIN_EPOCH = 946_684_800L;
     private static final long MAX_EPOCH = 7_258_118_400L;
+    private static final DateTimeFormatter CTIME =
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss 'UTC' yyyy", Locale.ROOT);
 
     private final SymbolTable symbols;
     private final AddressSpace mem;
@@ -121,6 +127,41 @@ public final class KernelClock {
         } catch (VmcoreException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * The wall-clock seconds of the crash as crash's kt->date: VMCOREINFO's CRASHTIME when the dump
+     * has it, else the timekeeper's xtime_sec ({@link #crashTimeSeconds()}).
+     */
+    public OptionalLong crashDate(Optional<VmcoreInfo> info) {
+        Optional<String> crashTime = info.flatMap(v -> v.get("CRASHTIME"));
+        if (crashTime.isPresent()) {
+            try {
+                return OptionalLong.of(Long.parseLong(crashTime.get().strip()));
+            } catch (NumberFormatException e) {
+                // fall back on the timekeeper
+            }
+        }
+        return crashTimeSeconds();
+    }
+
+    /**
+     * The boot time as crash's kt->boot_date (task.c task_init): the crash date less the uptime in
+     * whole seconds, jiffies over crash's HZ ({@link #hz()}, so crash's uptime, right or not).
+     */
+    public OptionalLong bootDate(Optional<VmcoreInfo> info) {
+        OptionalLong date = crashDate(info);
+        int hz = hz();
+        OptionalLong jiffies = uptimeJiffies(hz);
+        if (date.isEmpty() || jiffies.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(date.getAsLong() - Long.divideUnsigned(jiffies.getAsLong(), hz));
+    }
+
+    /** crash's ctime_tz in UTC: ctime's layout (day of month space-padded) with the zone, no newline. */
+    public static String ctime(long epochSeconds) {
+        return CTIME.format(Instant.ofEpochSecond(epochSeconds).atZone(ZoneOffset.UTC));
     }
 
     private OptionalLong readLong(String name) {

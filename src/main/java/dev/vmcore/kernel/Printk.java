@@ -3,8 +3,11 @@ package dev.vmcore.kernel;
 import dev.vmcore.dump.VmcoreInfo;
 import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.memory.MemoryFault;
+import dev.vmcore.symbols.Symbol;
+import dev.vmcore.symbols.SymbolTable;
 import dev.vmcore.util.ByteCursor;
 import dev.vmcore.util.Unsigned;
+import dev.vmcore.util.VmcoreException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +50,27 @@ public final class Printk {
     private Printk(AddressSpace mem, Layout layout) {
         this.mem = mem;
         this.l = layout;
+    }
+
+    /** crash's PID_CHARS_DEFAULT: the caller-id column width when pid_max is unknown or above 999999. */
+    public static final int CALLER_WIDTH_DEFAULT = 8;
+
+    /**
+     * The width of the caller-id column as crash's dump_lockless_record_log sizes it from
+     * {@code pid_max} (kernel/pid.c): 6 up to 99999, 7 up to 999999, else 8 (also without the symbol).
+     */
+    public static int callerWidth(SymbolTable symbols, AddressSpace mem) {
+        Optional<Symbol> pidMax = symbols.find("pid_max");
+        if (pidMax.isEmpty()) {
+            return CALLER_WIDTH_DEFAULT;
+        }
+        long max;
+        try {
+            max = Integer.toUnsignedLong(mem.readInt(pidMax.get().address()));
+        } catch (VmcoreException e) {
+            return CALLER_WIDTH_DEFAULT;
+        }
+        return max <= 99_999 ? 6 : max <= 999_999 ? 7 : CALLER_WIDTH_DEFAULT;
     }
 
     /** True when VMCOREINFO describes a lockless ring buffer. */

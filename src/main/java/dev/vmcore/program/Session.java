@@ -4,6 +4,7 @@ import dev.vmcore.util.Lazy;
 import dev.vmcore.dump.DumpFile;
 import dev.vmcore.dump.DumpOpener;
 import dev.vmcore.dump.VmcoreInfo;
+import dev.vmcore.format.elf.ElfSection;
 import dev.vmcore.format.elf.ElfSymbols;
 import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.memory.PagingConfig;
@@ -24,6 +25,7 @@ import dev.vmcore.util.VmcoreException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -221,6 +223,22 @@ public final class Session implements AutoCloseable {
      */
     public TypeSource types() {
         return types.get();
+    }
+
+    /**
+     * A section of the vmlinux, mapped (not read into the heap), with its link-time header; empty
+     * without a vmlinux or without that section. Add {@link #kaslrOffset()} to its address.
+     */
+    public Optional<Map.Entry<ElfSection, java.nio.ByteBuffer>> vmlinuxSection(String name) {
+        if (vmlinux.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ElfSection> header = vmlinux.get().section(name);
+        Optional<java.nio.ByteBuffer> bytes = vmlinux.get().sectionBuffer(name);
+        if (header.isEmpty() || bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Map.entry(header.get(), bytes.get()));
     }
 
     /** The kernel's own types (BTF, else the vmlinux's DWARF), without the modules'. */

@@ -138,11 +138,17 @@ public final class SortedSymbolTable implements SymbolTable {
     /**
      * Of two aliases at one address, the one to name it by, whatever order the source listed them
      * in: a global symbol before a weak one before a local one, then the shorter, then the
-     * alphabetically first name (so kallsyms and the vmlinux symtab agree).
+     * alphabetically first name (so kallsyms and the vmlinux symtab agree). A module's table keeps
+     * the order of the module's own symtab instead: its first alias wins, as in the kernel's
+     * find_kallsyms_symbol (so a module's init function is named as the oops names it, not by its
+     * {@code init_module} alias).
      */
     private int preferred(int current, int candidate) {
         if (current < 0) {
             return candidate;
+        }
+        if (module != null) {
+            return Math.min(current, candidate);
         }
         int byRank = Integer.compare(rank(types[candidate]), rank(types[current]));
         if (byRank != 0) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,7 +15,7 @@ class LogCommandTest {
     private static String print(LogRecord r, boolean time, boolean level, boolean caller, boolean dict) {
         StringWriter w = new StringWriter();
         StreamPrinter p = StreamPrinter.text(new PrintWriter(w));
-        LogCommand.print(p, r, time, level, caller, dict);
+        LogCommand.print(p, r, new LogCommand.Style(time, OptionalLong.empty(), level, caller ? 6 : 0, dict));
         p.finish();
         return w.toString();
     }
@@ -37,6 +38,18 @@ class LogCommandTest {
                         + "                           SUBSYSTEM=pci\n"
                         + "                           DEVICE=+pci:0000:00:02.0\n",
                 print(record(1000, "x"), true, true, true, true));
+    }
+
+    @Test
+    void wallClockTimestampsAndWideCallerColumn() {
+        StringWriter w = new StringWriter();
+        StreamPrinter p = StreamPrinter.text(new PrintWriter(w));
+        // 2026-11-26 10:12:56 UTC; 10.999999999 s after boot is still second 10 (crash drops the fraction)
+        LogCommand.print(p, record(10_999_999_999L, "a\nb"),
+                new LogCommand.Style(true, OptionalLong.of(1_795_687_976L), true, 8, false));
+        p.finish();
+        assertEquals("[Thu Nov 26 10:13:06 UTC 2026] [      C2] <4>a\n"
+                + " ".repeat(45) + "b\n", w.toString());
     }
 
     @Test

@@ -28,6 +28,18 @@ class PsCommandTest {
     }
 
     @Test
+    void kernelUserAndGroupLeaderFilters() {
+        TaskInfo kthread = new TaskInfo(0xffff8daf81200000L, 2, 2, 0, 0, 0x402, "kthreadd", 0, 0, 0, false, false);
+        List<TaskInfo> all = List.of(SWAPPER, INIT, kthread, THREAD);
+        assertEquals(List.of(SWAPPER, kthread), PsCommand.filter(all, "-k", false));
+        assertEquals(List.of(INIT, THREAD), PsCommand.filter(all, "-u", false));
+        // THREAD (pid 7) belongs to init's group (tgid 1): not a leader
+        assertEquals(List.of(SWAPPER, INIT, kthread), PsCommand.filter(all, null, true));
+        assertEquals(List.of(INIT), PsCommand.filter(all, "-u", true));
+        assertEquals(all, PsCommand.filter(all, null, false));
+    }
+
+    @Test
     void selectorsFollowCrash() {
         List<TaskInfo> all = List.of(SWAPPER, INIT, THREAD);
         List<String> errors = new ArrayList<>();
@@ -37,6 +49,8 @@ class PsCommandTest {
         assertEquals(List.of(SWAPPER), PsCommand.select(all, List.of("'^swap'"), errors));
         assertEquals(List.of(), errors);
         assertEquals(List.of(), PsCommand.select(all, List.of("nosuch"), errors));
-        assertEquals(1, errors.size());
+        assertEquals(List.of(), errors, "crash: a command name that matches no task is no error");
+        assertEquals(List.of(), PsCommand.select(all, List.of("99999"), errors));
+        assertEquals(List.of("ps: invalid task or pid value: 99999"), errors);
     }
 }

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.TestFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,7 +77,59 @@ class RealPsCommandTest {
         }));
     }
 
-    /** task: the header equals the first line of crash's bt (same context line), the body is struct's. */
+    /**
+     * ps -k, -u, -G, ps COMMAND (ps insmod) and task -R pid,comm,prio (the current context: the
+     * panic task) equal crash's, from the dump alone and with the vmlinux.
+     */
+    @TestFactory
+    Stream<DynamicTest> optionsEqualCrash() {
+        return TestDumps.cases().stream().flatMap(c -> Stream.of("ps-k", "ps-u", "ps-G", "ps-comm", "task-R").flatMap(name ->
+                Stream.of(false, true).map(vmlinux -> DynamicTest.dynamicTest(
+                        c + " " + name + (vmlinux ? " with vmlinux" : " dump alone"), () -> {
+                            CrashReference ref = CrashReference.of(c, name);
+                            try (Session s = open(c, vmlinux)) {
+                                assertEquals(ref.text(), new CommandHarness(s).text(ref.command()),
+                                        c + ": " + ref.command());
+                            }
+                        }))));
+    }
+
+    /**
+     * Thread groups: crash's ps less its ps -G are the threads that do not lead their group; ours
+     * are the tasks whose pid is not their tgid, the very same PIDs, and each one's tgid is the
+     * PID of a leader that ps -G lists. (The test guests run few threaded processes, so crash's
+     * two lists may well be equal; then every task must lead its own group.)
+     */
+    @TestFactory
+    Stream<DynamicTest> threadGroupsMatchCrash() {
+        return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            List<String> all = CrashReference.of(c, "ps").lines();
+            List<String> leaders = CrashReference.of(c, "ps-G").lines();
+            List<String> crashThreads = all.stream().filter(l -> !leaders.contains(l)).toList();
+            try (Session s = open(c, false)) {
+                JsonNode tasks = new ObjectMapper().readTree(new CommandHarness(s).json("ps")).get("tasks");
+                List<String> ourThreads = new ArrayList<>();
+                Set<Integer> leaderPids = new HashSet<>();
+                leaders.stream().skip(1).forEach(l -> leaderPids.add(Integer.parseInt(l.substring(1, 9).strip())));
+                for (JsonNode t : tasks) {
+                    int pid = t.get("pid").asInt();
+                    int tgid = t.get("tgid").asInt();
+                    assertTrue(leaderPids.contains(tgid), c + ": task " + pid + " has tgid " + tgid
+                            + ", which is no leader in crash's ps -G");
+                    if (pid != tgid) {
+                        ourThreads.add(t.get("task").asText().replaceFirst("^0x", ""));
+                    }
+                }
+                List<String> crashThreadTasks = crashThreads.stream().map(l -> l.substring(23, 39)).toList();
+                assertEquals(crashThreadTasks, ourThreads, c + ": threads that do not lead their group");
+            }
+        }));
+    }
+
+    /**
+     * task: the header equals the first line of crash's bt (same context line), the body is struct's,
+     * then a blank line (crash's do_task).
+     */
     @TestFactory
     Stream<DynamicTest> taskCommand() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
@@ -87,7 +141,7 @@ class RealPsCommandTest {
                     Optional.empty(), List.of()))) {
                 CommandHarness h = new CommandHarness(s);
                 String task = h.text("task " + pid);
-                assertEquals(btHeader + "\n" + h.text("struct task_struct " + address), task);
+                assertEquals(btHeader + "\n" + h.text("struct task_struct " + address) + "\n", task);
                 assertEquals(task, h.text("task " + address));
                 String comm = btHeader.substring(btHeader.indexOf('"') + 1, btHeader.length() - 1);
                 String r = h.text("task -R pid,comm " + pid);
@@ -98,6 +152,11 @@ class RealPsCommandTest {
                 assertEquals("0x" + address, j.get("task").asText());
             }
         }));
+    }
+
+    private static Session open(TestDumps.Case c, boolean vmlinux) {
+        return Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
+                vmlinux ? Optional.of(c.kernelDir().resolve("vmlinux")) : Optional.empty(), List.of()));
     }
 
     private static void compare(TestDumps.Case c, Session s, String how) throws Exception {
