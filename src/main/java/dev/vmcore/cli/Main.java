@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Open a Linux kernel crash dump and explain why the machine died.%n"
                 + "Files are recognised by content, in either order. Without -c or -i, opens the shell.",
-        subcommands = {InfoSubcommand.class, ReservedSubcommand.Symbolize.class, ReservedSubcommand.Analyze.class},
+        subcommands = {InfoSubcommand.class, SymbolizeSubcommand.class, AnalyzeSubcommand.class},
         exitCodeOnInvalidInput = Main.EXIT_USAGE)
 public final class Main implements Callable<Integer> {
     static final int EXIT_OK = 0;
@@ -74,6 +74,8 @@ public final class Main implements Callable<Integer> {
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         Main main = new Main(out, err);
         CommandLine cl = new CommandLine(main);
+        // "-c analyze" names a shell command, not the analyze subcommand.
+        cl.setAllowSubcommandsAsOptionParameters(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
@@ -114,7 +116,12 @@ public final class Main implements Callable<Integer> {
 
     /** Recognises the files and opens the session; any problem is an InputError (exit status 2). */
     Session openSession(List<Path> givenFiles) {
-        var inputs = InputFiles.recognise(givenFiles, moduleDirs, force);
+        return openSession(givenFiles, moduleDirs);
+    }
+
+    /** As {@link #openSession(List)}, with these module directories. */
+    Session openSession(List<Path> givenFiles, List<Path> modules) {
+        var inputs = InputFiles.recognise(givenFiles, modules, force);
         try {
             return Session.open(inputs);
         } catch (InputError e) {
@@ -122,6 +129,10 @@ public final class Main implements Callable<Integer> {
         } catch (VmcoreException e) {
             throw new InputError("vmcore: " + e.getMessage());
         }
+    }
+
+    List<Path> moduleDirs() {
+        return moduleDirs;
     }
 
     PrintWriter out() {

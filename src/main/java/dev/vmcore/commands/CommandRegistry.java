@@ -29,7 +29,7 @@ public final class CommandRegistry {
                 new SysCommand(), new SymCommand(), new LogCommand(), new PtovCommand(), new PCommand(),
                 new StructCommand(dev.vmcore.types.StructType.Kind.STRUCT),
                 new StructCommand(dev.vmcore.types.StructType.Kind.UNION), new WhatisCommand(),
-                new PsCommand(), new RunqCommand(), new BtCommand(), new ForeachCommand(),
+                new PsCommand(), new RunqCommand(), new BtCommand(), new ForeachCommand(), new DisCommand(), new AnalyzeCommand(),
                 new TaskCommand(), new SetCommand(),
                 new ModCommand(), new QuitCommand()));
     }

@@ -173,11 +173,16 @@ class MainTest {
     }
 
     @Test
-    void reservedSubcommandsSayTheyAreNotAvailable() {
+    void subcommandsWithBadInputFailInOneLine() {
         Result r = run("symbolize", "oops.txt");
         assertEquals(2, r.status());
-        assertEquals("vmcore symbolize: not available in this version yet", r.err().strip());
-        assertEquals(2, run("analyze").status());
+        assertEquals("vmcore symbolize: oops.txt: no such file", r.err().strip());
+        r = run("analyze");
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("Missing required parameter"), r.err());
+        r = run("analyze", "no-such-dump");
+        assertEquals(2, r.status());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
     @Test

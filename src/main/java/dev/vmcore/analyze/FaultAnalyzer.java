@@ -1,0 +1,408 @@
+package dev.vmcore.analyze;
+
+import dev.vmcore.dump.VmcoreInfo;
+import dev.vmcore.format.x86.AttFormatter;
+import dev.vmcore.format.x86.Instruction;
+import dev.vmcore.format.x86.Operand;
+import dev.vmcore.format.x86.X86Decoder;
+import dev.vmcore.kernel.LogRecord;
+import dev.vmcore.kernel.Panic;
+import dev.vmcore.kernel.Printk;
+import dev.vmcore.kernel.TaskBacktrace;
+import dev.vmcore.kernel.TaskInfo;
+import dev.vmcore.kernel.Tasks;
+import dev.vmcore.memory.AddressSpace;
+import dev.vmcore.program.Session;
+import dev.vmcore.symbols.Symbol;
+import dev.vmcore.symbols.SymbolTable;
+import dev.vmcore.unwind.Frame;
+import dev.vmcore.unwind.PtRegs;
+import dev.vmcore.unwind.StackTrace;
+import dev.vmcore.util.Unsigned;
+import dev.vmcore.util.VmcoreException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Classifies the panic task's fault the way the seed article teaches it by hand: take the oops's
+ * registers, decode the instruction at RIP, find its memory operand and the register the address
+ * came from, then read the value: NULL plus a small offset, a slab poison pattern, a list poison,
+ * a non-canonical or user address, a stack guard page; a {@code ud2} is a BUG(). The kernel's own
+ * header lines are quoted as evidence and cross-checked against the computed address.
+ */
+public final class FaultAnalyzer {
+    /** Below this, an address is NULL plus an offset (Debian's vm.mmap_min_addr: nothing is mapped there). */
+    private static final long NULL_LIMIT = 0x10000;
+    /** x86-64 POISON_POINTER_DELTA (CONFIG_ILLEGAL_POINTER_VALUE); LIST_POISON1/2 are 0x100 and 0x122 above it. */
+    private static final long POISON_DELTA = 0xdead000000000000L;
+    private static final long LIST_POISON1 = POISON_DELTA + 0x100;
+    private static final long LIST_POISON2 = POISON_DELTA + 0x122;
+    /** include/linux/poison.h slab bytes. */
+    private static final Map<Integer, String> SLAB_POISON = Map.of(0x6b, "POISON_FREE", 0x5a, "POISON_INUSE",
+            0xa5, "POISON_END", 0xbb, "SLUB_RED_INACTIVE", 0xcc, "SLUB_RED_ACTIVE");
+    /** The top of the user half (47-bit virtual addresses). */
+    private static final long USER_END = 0x0000800000000000L;
+    /** An instruction is at most 15 bytes. */
+    private static final int MAX_INSN = 15;
+    /** How far back from RIP the function is decoded to find where the bad pointer was loaded. */
+    private static final long MAX_BACKTRACK = 4096;
+
+    private final Session session;
+    private final AddressSpace mem;
+    private final SymbolTable symbols;
+
+    public FaultAnalyzer(Session session) {
+        this.session = session;
+        this.mem = session.kernelMemory();
+        this.symbols = session.symbols();
+    }
+
+    /** The verdict for the panic task; a VmcoreException with one line when there is none to give. */
+    public Verdict analyze() {
+        List<String> log = logLines();
+        Optional<OopsLines> oops = OopsLines.find(log);
+        Tasks tasks = Tasks.read(session);
+        TaskInfo task = Panic.panicTask(tasks.all(), Panic.panicCpu(symbols, mem))
+                .orElseThrow(() -> new VmcoreException("analyze: no panic task (panic_cpu unset): nothing to analyze"));
+        StackTrace trace = new TaskBacktrace(session).of(task, true);
+        int at = oopsFrame(trace);
+        if (at < 0) {
+            return withoutRegisters(task, oops);
+        }
+        Frame entry = trace.frames().get(at);
+        PtRegs regs = entry.exception().orElseThrow();
+        long rip = regs.get("ip").orElse(0);
+        List<String> evidence = new ArrayList<>();
+        oops.ifPresent(o -> evidence.add("the kernel said: " + o.headline().strip()));
+        Optional<Instruction> insn = decodeAt(rip);
+        insn.ifPresent(i -> evidence.add("faulting instruction: " + describe(i)));
+        if (insn.isEmpty()) {
+            evidence.add(String.format("the instruction at %x could not be read from the dump", rip));
+        }
+        String location = symbolic(rip);
+        Optional<String> caller = at + 1 < trace.frames().size()
+                ? Optional.of(symbolic(trace.frames().get(at + 1).ip())) : Optional.empty();
+        String context = context(trace, at);
+        Optional<String> source = sourceLine(rip).or(() -> oops.flatMap(OopsLines::bugAt));
+
+        if (insn.isPresent() && isUd2(insn.get()) || oops.flatMap(OopsLines::bugAt).isPresent()) {
+            oops.flatMap(OopsLines::bugAt).ifPresent(b -> evidence.add("the BUG() is at " + b));
+            return new Verdict(FaultKind.BUG, "a BUG()/BUG_ON() assertion failed in " + location
+                    + oops.flatMap(OopsLines::bugAt).map(b -> " (" + b + ")").orElse("")
+                    + ": the code checked a condition it treats as impossible and stopped the kernel",
+                    location, source, caller, context, OptionalLong.empty(), Optional.empty(), evidence);
+        }
+        Optional<Operand.Mem> operand = insn.flatMap(FaultAnalyzer::memoryOperand);
+        OptionalLong computed = operand.isPresent() ? effectiveAddress(operand.get(), regs, insn.get()) : OptionalLong.empty();
+        OptionalLong reported = oops.map(OopsLines::address).orElse(OptionalLong.empty());
+        OptionalLong address = computed.isPresent() ? computed : reported;
+        Optional<String> register = operand.map(m -> m.base() != null && !m.base().equals("rip") ? m.base()
+                : m.index()).map(r -> r.toUpperCase(Locale.ROOT));
+        long pointer = operand.filter(m -> m.base() != null && !m.base().equals("rip"))
+                .map(m -> value(regs, m.base()).orElse(0L)).orElse(address.orElse(0));
+        if (operand.isPresent() && computed.isPresent()) {
+            Operand.Mem m = operand.get();
+            evidence.add(String.format("its memory operand %s computes %s", operandText(m, regs), hex(computed.getAsLong())));
+            if (reported.isPresent() && reported.getAsLong() == computed.getAsLong()) {
+                evidence.add("which is the address the kernel reported");
+            }
+            loadOf(rip, m).ifPresent(evidence::add);
+        }
+        oops.flatMap(OopsLines::access).ifPresent(a -> evidence.add("#PF: " + a
+                + oops.flatMap(OopsLines::errorCode).map(e -> ", " + e).orElse("")));
+        Classified c = classify(address, pointer, rip, oops, task, regs);
+        evidence.addAll(c.evidence);
+        String summary = location + " " + c.what;
+        return new Verdict(c.kind, summary, location, source, caller, context, address, register, evidence);
+    }
+
+    private record Classified(FaultKind kind, String what, List<String> evidence) {
+    }
+
+    private Classified classify(OptionalLong address, long pointer, long rip, Optional<OopsLines> oops, TaskInfo task,
+                                PtRegs regs) {
+        List<String> ev = new ArrayList<>();
+        boolean nx = oops.map(o -> o.lines().stream().anyMatch(l -> l.contains("NX-protected") || l.contains("execute"))).orElse(false);
+        if (nx || address.isPresent() && address.getAsLong() == rip) {
+            return new Classified(FaultKind.NX_EXECUTION, "jumped to " + hex(rip) + ", which is not executable", ev);
+        }
+        boolean guard = oops.map(o -> o.lines().stream().anyMatch(l -> l.contains("stack guard page"))).orElse(false);
+        if (guard || address.isPresent() && belowStack(task, address.getAsLong())) {
+            ev.add("the address lies in the guard page below the task's stack");
+            return new Classified(FaultKind.STACK_OVERFLOW, "ran off the bottom of its stack", ev);
+        }
+        Optional<Map.Entry<Integer, String>> poison = SLAB_POISON.entrySet().stream()
+                .filter(e -> pointer == repeat(e.getKey())).findFirst();
+        if (poison.isPresent()) {
+            int b = poison.get().getKey();
+            ev.add(String.format("%s is %s repeated: SLUB's %s (include/linux/poison.h)", hex(pointer),
+                    String.format("0x%02x", b), poison.get().getValue()));
+            FaultKind k = b == 0x6b ? FaultKind.USE_AFTER_FREE : b == 0xbb || b == 0xcc ? FaultKind.RED_ZONE
+                    : FaultKind.UNINITIALISED;
+            String what = switch (k) {
+                case USE_AFTER_FREE -> "used a pointer read out of freed slab memory (the object was freed, and slab"
+                        + " poisoning filled it with 0x6b)";
+                case RED_ZONE -> "used a pointer read from a slab red zone: an access past the end of an object";
+                default -> "used a pointer from slab memory that was never initialised";
+            };
+            return new Classified(k, what, ev);
+        }
+        if (pointer == LIST_POISON1 || pointer == LIST_POISON2) {
+            ev.add(String.format("%s is %s (0x%x + POISON_POINTER_DELTA): list_del() leaves it in entry->%s",
+                    hex(pointer), pointer == LIST_POISON1 ? "LIST_POISON1" : "LIST_POISON2",
+                    pointer - POISON_DELTA, pointer == LIST_POISON1 ? "next" : "prev"));
+            return new Classified(FaultKind.LIST_CORRUPTION, "followed a list pointer of an entry already removed"
+                    + " with list_del()", ev);
+        }
+        if (address.isEmpty()) {
+            return new Classified(FaultKind.UNKNOWN, "faulted, but the address it touched is not known", ev);
+        }
+        long a = address.getAsLong();
+        if (Unsigned.lessThan(a, NULL_LIMIT)) {
+            ev.add(String.format("%s is below 0x%x, where nothing is ever mapped: NULL + 0x%x", hex(a), NULL_LIMIT, a));
+            return new Classified(FaultKind.NULL_DEREFERENCE, a == 0 ? "dereferenced a NULL pointer"
+                    : String.format("dereferenced a NULL pointer at offset 0x%x (a member of a NULL struct pointer)", a), ev);
+        }
+        if (!canonical(a)) {
+            ev.add(hex(a) + " is not a canonical address: no valid pointer looks like it");
+            return new Classified(FaultKind.NON_CANONICAL, "used a garbage pointer", ev);
+        }
+        if (Unsigned.lessThan(a, USER_END)) {
+            ev.add(hex(a) + " is a user-space address, touched from kernel mode (SMAP/SMEP, or a missing copy_from_user)");
+            return new Classified(FaultKind.USER_ADDRESS, "accessed a user address directly", ev);
+        }
+        ev.add(hex(a) + " is a kernel address with no page behind it");
+        return new Classified(FaultKind.BAD_KERNEL_ADDRESS, "accessed unmapped kernel memory (freed, vmalloc'ed"
+                + " and unmapped, or a wild pointer)", ev);
+    }
+
+    private Verdict withoutRegisters(TaskInfo task, Optional<OopsLines> oops) {
+        List<String> evidence = new ArrayList<>();
+        oops.ifPresent(o -> evidence.add("the kernel said: " + o.headline().strip()));
+        evidence.add("no exception frame on the panic task's stack: the panic was called directly, not from a fault");
+        return new Verdict(FaultKind.UNKNOWN, "panic without a CPU exception (a panic() call, e.g. a hung task or watchdog)",
+                "", Optional.empty(), Optional.empty(), "task " + task.pid() + " \"" + task.comm() + "\"",
+                OptionalLong.empty(), Optional.empty(), evidence);
+    }
+
+    /** The frame holding the oops's registers: the first kernel-mode exception frame of the trace. */
+    private static int oopsFrame(StackTrace trace) {
+        for (int i = 0; i < trace.frames().size(); i++) {
+            Optional<PtRegs> r = trace.frames().get(i).exception();
+            if (r.isPresent() && r.get().full() && !r.get().userMode() && trace.frames().get(i).hasSlot()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String context(StackTrace trace, int at) {
+        Frame f = trace.frames().get(at);
+        List<String> below = trace.frames().subList(at, trace.frames().size()).stream()
+                .map(x -> symbols.containing(x.hasSlot() ? x.ip() - 1 : x.ip()).map(Symbol::name).orElse("")).toList();
+        boolean softirq = below.stream().anyMatch(n -> n.equals("handle_softirqs") || n.equals("__do_softirq"));
+        boolean timer = below.stream().anyMatch(n -> n.equals("call_timer_fn"));
+        String stack = f.stack() == null ? "an unknown stack" : f.stack().isTask() ? "the task's stack" : "the " + f.stack().name() + " stack";
+        if (softirq) {
+            return "softirq" + (timer ? " (a timer callback)" : "") + " on " + stack + ": no process context, must not sleep";
+        }
+        if (f.stack() != null && !f.stack().isTask()) {
+            return "interrupt context on " + stack;
+        }
+        return "process context";
+    }
+
+    private Optional<Instruction> decodeAt(long address) {
+        try {
+            byte[] b = mem.readBytes(address, MAX_INSN);
+            Instruction i = X86Decoder.decode(b, 0, address);
+            return i.isBad() ? Optional.empty() : Optional.of(i);
+        } catch (VmcoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isUd2(Instruction i) {
+        return i.mnemonic().equals("ud2");
+    }
+
+    /** The instruction's memory operand that addresses data (not rip-relative, not lea's). */
+    static Optional<Operand.Mem> memoryOperand(Instruction i) {
+        if (i.mnemonic().startsWith("lea") || i.mnemonic().startsWith("nop")) {
+            return Optional.empty();
+        }
+        return i.operands().stream().filter(o -> o instanceof Operand.Mem).map(o -> (Operand.Mem) o)
+                .filter(m -> m.base() != null && !m.base().equals("rip") || m.index() != null).findFirst();
+    }
+
+    private static OptionalLong effectiveAddress(Operand.Mem m, PtRegs regs, Instruction i) {
+        long a = m.displacement();
+        if (m.base() != null) {
+            Optional<Long> b = value(regs, m.base());
+            if (b.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            a += b.get();
+        }
+        if (m.index() != null) {
+            Optional<Long> x = value(regs, m.index());
+            if (x.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            a += x.get() * m.scale();
+        }
+        return OptionalLong.of(a);
+    }
+
+    /** A 64- or 32-bit general register's value from pt_regs ("rdi" -> di, "r8d" -> r8's low half). */
+    static Optional<Long> value(PtRegs regs, String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        boolean low32 = n.startsWith("e") || n.matches("r\\d+d");
+        String key;
+        if (n.matches("r\\d+d?")) {
+            key = n.replaceAll("d$", "");
+        } else {
+            key = n.substring(1);
+        }
+        OptionalLong v = regs.get(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(low32 ? v.getAsLong() & 0xffffffffL : v.getAsLong());
+    }
+
+    private String operandText(Operand.Mem m, PtRegs regs) {
+        StringBuilder b = new StringBuilder();
+        if (m.displacement() != 0) {
+            b.append(m.displacement() < 0 ? "-" : "").append("0x").append(Long.toHexString(Math.abs(m.displacement())));
+        }
+        b.append("(");
+        if (m.base() != null) {
+            b.append("%").append(m.base());
+        }
+        if (m.index() != null) {
+            b.append(",%").append(m.index()).append(",").append(m.scale());
+        }
+        b.append(")");
+        List<String> values = new ArrayList<>();
+        if (m.base() != null) {
+            value(regs, m.base()).ifPresent(v -> values.add(m.base().toUpperCase(Locale.ROOT) + " = " + hex(v)));
+        }
+        if (m.index() != null) {
+            value(regs, m.index()).ifPresent(v -> values.add(m.index().toUpperCase(Locale.ROOT) + " = " + hex(v)));
+        }
+        return b + (values.isEmpty() ? "" : " with " + String.join(", ", values));
+    }
+
+    /**
+     * Where the bad pointer came from: the last instruction before RIP in the same function that
+     * loaded the operand's base register from memory (a linear decode from the function's start).
+     */
+    private Optional<String> loadOf(long rip, Operand.Mem m) {
+        if (m.base() == null || m.base().equals("rip")) {
+            return Optional.empty();
+        }
+        Optional<Symbol> fn = symbols.containing(rip);
+        if (fn.isEmpty() || rip - fn.get().address() > MAX_BACKTRACK) {
+            return Optional.empty();
+        }
+        long start = fn.get().address();
+        byte[] code;
+        try {
+            code = mem.readBytes(start, (int) (rip - start));
+        } catch (VmcoreException e) {
+            return Optional.empty();
+        }
+        Instruction last = null;
+        int off = 0;
+        while (off < code.length) {
+            Instruction i = X86Decoder.decode(code, off, start + off);
+            if (i.isBad()) {
+                return Optional.empty();
+            }
+            if (writes(i, m.base())) {
+                last = i;
+            }
+            off += i.length();
+        }
+        if (last == null || memoryOperand(last).isEmpty() || !last.mnemonic().startsWith("mov")) {
+            return Optional.empty();
+        }
+        Operand.Mem from = memoryOperand(last).get();
+        return Optional.of(String.format("%s was loaded by %s: the pointer came from offset 0x%x of the object %s points to",
+                m.base().toUpperCase(Locale.ROOT), describe(last), from.displacement(),
+                from.base() == null ? "?" : from.base().toUpperCase(Locale.ROOT)));
+    }
+
+    /** Whether {@code i} writes register {@code reg} as its destination (AT&T order: the last operand). */
+    private static boolean writes(Instruction i, String reg) {
+        if (i.operands().isEmpty()) {
+            return false;
+        }
+        Operand dest = i.operands().get(i.operands().size() - 1);
+        return dest instanceof Operand.Reg r && r.name().equals(reg);
+    }
+
+    private String describe(Instruction i) {
+        return String.format("%x <%s>: %s", i.address(), symbolic(i.address()),
+                AttFormatter.format(i, a -> symbols.containing(a).map(s -> s.name() + (a == s.address() ? "" : "+0x" + Long.toHexString(a - s.address())))));
+    }
+
+    private boolean belowStack(TaskInfo task, long address) {
+        return new dev.vmcore.unwind.KernelStacks(session).taskStack(task.address())
+                .map(r -> Unsigned.lessOrEqual(r.start() - 4096, address) && Unsigned.lessThan(address, r.start()))
+                .orElse(false);
+    }
+
+    private Optional<String> sourceLine(long address) {
+        try {
+            return session.sourceLine(address).map(l -> l.file() + ": " + l.line());
+        } catch (VmcoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String symbolic(long address) {
+        return symbols.containing(address).filter(Symbol::isText)
+                .map(s -> s.name() + (address == s.address() ? "" : "+0x" + Long.toHexString(address - s.address()))
+                        + s.module().map(m -> " [" + m + "]").orElse(""))
+                .orElse(hex(address));
+    }
+
+    private List<String> logLines() {
+        Optional<VmcoreInfo> info = session.vmcoreInfo();
+        if (info.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return Printk.read(info.get(), mem).map(l -> l.records().stream().map(LogRecord::text)
+                    .flatMap(String::lines).toList()).orElse(List.of());
+        } catch (VmcoreException e) {
+            return List.of();
+        }
+    }
+
+    private static long repeat(int b) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | b;
+        }
+        return v;
+    }
+
+    /** Canonical: the bits above the top virtual-address bit (47, or 56 with 5-level paging) copy it. */
+    private boolean canonical(long a) {
+        int shift = session.paging().fiveLevel() ? 56 : 47;
+        long top = a >> shift;
+        return top == 0 || top == -1;
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.vmcore.analyze;
+
+/** The kinds of fault analyze tells apart, each with the words a report uses for it. */
+public enum FaultKind {
+    NULL_DEREFERENCE("NULL pointer dereference"),
+    USE_AFTER_FREE("use-after-free"),
+    UNINITIALISED("use of uninitialised memory"),
+    RED_ZONE("slab red zone overwritten or read"),
+    LIST_CORRUPTION("list corruption (use after list_del)"),
+    NON_CANONICAL("wild pointer (non-canonical address)"),
+    USER_ADDRESS("user address accessed from kernel mode"),
+    STACK_OVERFLOW("kernel stack overflow (guard page hit)"),
+    BUG("BUG() / BUG_ON()"),
+    NX_EXECUTION("execution of non-executable memory"),
+    BAD_KERNEL_ADDRESS("access to an unmapped kernel address"),
+    UNKNOWN("fault of unknown kind");
+
+    private final String words;
+
+    FaultKind(String words) {
+        this.words = words;
+    }
+
+    public String words() {
+        return words;
+    }
+}

@@ -1,0 +1,849 @@
+package dev.vmcore.format.x86;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/** Decoder state for one instruction. */
+final class Decoding {
+    final byte[] b;
+    final int start;
+    final int end;
+    final long addr;
+    int pos;
+
+    // prefixes, in order
+    final int[] pfx = new int[X86Decoder.MAX_LENGTH];
+    final boolean[] pfxUsed = new boolean[X86Decoder.MAX_LENGTH];
+    int npfx;
+    int p66 = -1;
+    int p67 = -1;
+    int pRep = -1;
+    int pSeg = -1;
+    int rex;
+    int rexIdx = -1;
+    int rexUsed;
+
+    // VEX / EVEX
+    boolean vex;
+    boolean evex;
+    int vmap;
+    int vpp;
+    int vL;
+    int vW;
+    int vvvv;
+    int aaa;
+    boolean ez;
+    boolean eb;
+    int rBits; // R, X, B, W from REX or VEX; R' (16) and X-as-vector-high (32) from EVEX
+
+    // ModRM
+    boolean hasModrm;
+    int mod;
+    int reg;
+    int rm;
+    String memBase;
+    String memIndex;
+    int memScale;
+    long memDisp;
+    boolean memDispShown;
+    int memRiz;
+    int disp8Pos = -1;
+
+    // result
+    String mnem;
+    final List<Operand> ops = new ArrayList<>(4);
+    final List<Decoded.Hint> hints = new ArrayList<>(4);
+    int suffixSize;
+    boolean noReverse;
+    String decorFirst = "";
+    boolean isString;
+    boolean isBranch;
+    boolean isIndirectBranch;
+
+    Decoding(byte[] b, int start, long addr) {
+        this.b = b;
+        this.start = start;
+        this.end = Math.min(b.length, start + X86Decoder.MAX_LENGTH);
+        this.addr = addr;
+        this.pos = start;
+    }
+
+    int u8() {
+        if (pos >= end) {
+            throw X86Decoder.bad();
+        }
+        return b[pos++] & 0xff;
+    }
+
+    int peek() {
+        if (pos >= end) {
+            throw X86Decoder.bad();
+        }
+        return b[pos] & 0xff;
+    }
+
+    long s8() {
+        return (byte) u8();
+    }
+
+    long s16() {
+        int lo = u8();
+        return (short) (lo | u8() << 8);
+    }
+
+    long s32() {
+        int v = u8() | u8() << 8 | u8() << 16 | u8() << 24;
+        return v;
+    }
+
+    long s64() {
+        long lo = s32() & 0xffffffffL;
+        long hi = s32();
+        return lo | hi << 32;
+    }
+
+    Decoded run() {
+        readPrefixes();
+        int op = u8();
+        if (op == 0xc4 || op == 0xc5 || op == 0x62) {
+            if (rex != 0) {
+                throw X86Decoder.bad();
+            }
+            readVex(op);
+            vectorOp(vmap, u8());
+        } else if (op == 0x0f) {
+            int op2 = u8();
+            if (op2 == 0x38) {
+                vectorOp(2, u8());
+            } else if (op2 == 0x3a) {
+                vectorOp(3, u8());
+            } else {
+                LegacyMaps.twoByte(this, op2);
+            }
+        } else {
+            LegacyMaps.oneByte(this, op);
+        }
+        return finish();
+    }
+
+    void readPrefixes() {
+        while (true) {
+            int p = peek();
+            boolean legacy = switch (p) {
+                case 0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65 -> true;
+                default -> false;
+            };
+            if (legacy) {
+                if (npfx >= X86Decoder.MAX_LENGTH - 1) {
+                    throw X86Decoder.bad();
+                }
+                int i = npfx++;
+                pfx[i] = p;
+                switch (p) {
+                    case 0x66 -> p66 = i;
+                    case 0x67 -> p67 = i;
+                    case 0xf2, 0xf3 -> pRep = i;
+                    default -> pSeg = i;
+                }
+                rex = 0; // a REX prefix counts only right before the opcode
+                rBits = 0;
+                pos++;
+                continue;
+            }
+            if ((p & 0xf0) == 0x40) {
+                if (npfx >= X86Decoder.MAX_LENGTH - 1) {
+                    throw X86Decoder.bad();
+                }
+                int i = npfx++;
+                pfx[i] = p;
+                rex = p;
+                rexIdx = i;
+                rBits = p & 0xf;
+                pos++;
+                continue;
+            }
+            return;
+        }
+    }
+
+    void readVex(int op) {
+        vex = true;
+        if (op == 0xc5) {
+            int p = u8();
+            rBits = (p & 0x80) == 0 ? 4 : 0;
+            vvvv = (~p >> 3) & 0xf;
+            vL = (p >> 2) & 1;
+            vpp = p & 3;
+            vmap = 1;
+        } else if (op == 0xc4) {
+            int p0 = u8();
+            int p1 = u8();
+            rBits = ((~p0 >> 5) & 7);
+            rBits = (rBits & 4) | (rBits & 2) | (rBits & 1);
+            vmap = p0 & 0x1f;
+            vW = (p1 >> 7) & 1;
+            rBits |= vW << 3;
+            vvvv = (~p1 >> 3) & 0xf;
+            vL = (p1 >> 2) & 1;
+            vpp = p1 & 3;
+        } else {
+            evex = true;
+            int p0 = u8();
+            int p1 = u8();
+            int p2 = u8();
+            if ((p1 & 4) == 0) {
+                throw X86Decoder.bad();
+            }
+            rBits = (~p0 >> 5) & 7;
+            if ((p0 & 0x10) == 0) {
+                rBits |= 16; // R'
+            }
+            vmap = p0 & 7;
+            vW = (p1 >> 7) & 1;
+            rBits |= vW << 3;
+            vvvv = (~p1 >> 3) & 0xf;
+            if ((p2 & 8) == 0) {
+                vvvv |= 16;
+            }
+            vpp = p1 & 3;
+            ez = (p2 & 0x80) != 0;
+            vL = (p2 >> 5) & 3;
+            eb = (p2 & 0x10) != 0;
+            aaa = p2 & 7;
+        }
+        if (vmap < 1 || vmap > 3) {
+            throw X86Decoder.bad();
+        }
+    }
+
+    // ---- operand size helpers
+
+    void useRex(int bit) {
+        if ((rex & bit) != 0) {
+            rexUsed |= bit | 0x40;
+        }
+    }
+
+    boolean w() {
+        useRex(8);
+        return (rBits & 8) != 0;
+    }
+
+    int osz() {
+        if (w()) {
+            return 8;
+        }
+        if (p66 >= 0) {
+            pfxUsed[p66] = true;
+            return 2;
+        }
+        return 4;
+    }
+
+    int osz64() {
+        if (p66 >= 0) {
+            pfxUsed[p66] = true;
+            return 2;
+        }
+        return 8;
+    }
+
+    int regNum() {
+        useRex(4);
+        return reg | ((rBits & 4) << 1);
+    }
+
+    int rmNum() {
+        useRex(1);
+        return rm | ((rBits & 1) << 3);
+    }
+
+    void modrm() {
+        if (hasModrm) {
+            return;
+        }
+        hasModrm = true;
+        int m = u8();
+        mod = m >> 6;
+        reg = (m >> 3) & 7;
+        rm = m & 7;
+        if (mod == 3) {
+            return;
+        }
+        boolean a32 = p67 >= 0;
+        String[] regs = a32 ? Regs.R32 : Regs.R64;
+        int base = rm;
+        if (rm == 4) {
+            int sib = u8();
+            memScale = 1 << (sib >> 6);
+            int idx = ((sib >> 3) & 7);
+            base = sib & 7;
+            useRex(2);
+            int fullIdx = idx | ((rBits & 2) << 2);
+            if (fullIdx != 4) {
+                memIndex = regs[fullIdx];
+            } else {
+                memIndex = null;
+                int s = sib >> 6;
+                boolean hasBase = !(base == 5 && mod == 0);
+                if (s != 0 || hasBase && base != 4) {
+                    memRiz = memScale;
+                }
+                memScale = 1;
+            }
+            if (base == 5 && mod == 0) {
+                memBase = null;
+                memDisp = s32();
+                memDispShown = true;
+                if (memIndex == null && memRiz == 0) {
+                    memScale = 1;
+                }
+                return;
+            }
+        } else if (rm == 5 && mod == 0) {
+            memBase = a32 ? "eip" : "rip";
+            memDisp = s32();
+            memDispShown = true;
+            return;
+        }
+        useRex(1);
+        memBase = regs[base | ((rBits & 1) << 3)];
+        if (mod == 1) {
+            disp8Pos = pos;
+            memDisp = s8();
+            memDispShown = true;
+        } else if (mod == 2) {
+            memDisp = s32();
+            memDispShown = true;
+        }
+    }
+
+    String seg() {
+        if (pSeg >= 0 && (pfx[pSeg] == 0x64 || pfx[pSeg] == 0x65)) {
+            pfxUsed[pSeg] = true;
+            return pfx[pSeg] == 0x64 ? "fs" : "gs";
+        }
+        return null;
+    }
+
+    void memOperand(int size) {
+        if (p67 >= 0) {
+            pfxUsed[p67] = true;
+        }
+        long disp = memDisp;
+        if (evex && mod == 1 && disp8Pos >= 0) {
+            disp *= size > 0 ? size : 1;
+        }
+        add(new Operand.Mem(seg(), memBase, memIndex, memIndex == null ? 1 : memScale, disp, size),
+                new Decoded.Hint(memDispShown, memRiz, ""));
+    }
+
+    void add(Operand o) {
+        add(o, Decoded.Hint.NONE);
+    }
+
+    void add(Operand o, Decoded.Hint h) {
+        ops.add(o);
+        hints.add(h);
+    }
+
+    void reg(String name) {
+        add(new Operand.Reg(name));
+    }
+
+    void gprRm(int size) {
+        int n = rmNum();
+        if (size == 1 && rex != 0 && n >= 4 && n < 8) {
+            rexUsed |= 0x40;
+        }
+        reg(Regs.gpr(n, size, rex != 0));
+    }
+
+    void gprReg(int size) {
+        int n = regNum();
+        if (size == 1 && rex != 0 && n >= 4 && n < 8) {
+            rexUsed |= 0x40;
+        }
+        reg(Regs.gpr(n, size, rex != 0));
+    }
+
+    /** E operand: register or memory of {@code size} bytes. */
+    void eOperand(int size) {
+        modrm();
+        if (suffixSize == 0) {
+            suffixSize = size;
+        }
+        if (mod == 3) {
+            gprRm(size);
+        } else {
+            memOperand(size);
+        }
+    }
+
+    void mOnly(int size) {
+        modrm();
+        if (mod == 3) {
+            throw X86Decoder.bad();
+        }
+        memOperand(size);
+    }
+
+    int vecSize() {
+        return (vex || evex) ? 16 << vL : 16;
+    }
+
+    int sizeCode(String s) {
+        return switch (s) {
+            case "b" -> 1;
+            case "w" -> 2;
+            case "d", "ss" -> 4;
+            case "q", "sd" -> 8;
+            case "dq" -> 16;
+            case "qq" -> 32;
+            case "v" -> osz();
+            case "y" -> w() ? 8 : 4;
+            case "z" -> osz() == 2 ? 2 : 4;
+            case "x" -> vecSize();
+            case "", "sw" -> 0;
+            default -> throw new IllegalStateException("size " + s);
+        };
+    }
+
+    long imm(int size) {
+        return switch (size) {
+            case 1 -> s8();
+            case 2 -> s16();
+            case 4 -> s32();
+            default -> s64();
+        };
+    }
+
+    /** Applies operand spec {@code s} (Intel order). */
+    void operand(String s) {
+        switch (s) {
+            case "1" -> {
+            }
+            case "AL" -> reg("al");
+            case "CL" -> reg("cl");
+            case "DX" -> add(new Operand.Mem(null, "dx", null, 1, 0, 0));
+            case "FS" -> reg("fs");
+            case "GS" -> reg("gs");
+            case "XMM0" -> reg("xmm0");
+            case "rAX" -> reg(Regs.gpr(0, osz(), false));
+            case "eAX" -> reg(osz() == 2 ? "ax" : "eax");
+            case "Ib" -> add(new Operand.Imm(u8(), 1));
+            case "Iw" -> add(new Operand.Imm(s16() & 0xffff, 2));
+            case "Ibs" -> {
+                int size = osz();
+                add(new Operand.Imm(s8(), size));
+            }
+            case "Ibs64" -> {
+                int size = osz64();
+                if (size == 2) {
+                    mnem += "w";
+                }
+                add(new Operand.Imm(s8(), size));
+            }
+            case "Iz" -> {
+                int size = osz();
+                add(new Operand.Imm(imm(size == 2 ? 2 : 4), size));
+            }
+            case "Iz64" -> {
+                int size = osz64();
+                if (size == 2) {
+                    mnem += "w";
+                }
+                add(new Operand.Imm(imm(size == 2 ? 2 : 4), size));
+            }
+            case "Jb" -> {
+                long rel = s8();
+                add(new Operand.Rel(addr + (pos - start) + rel));
+            }
+            case "Jz" -> {
+                long rel = s32();
+                add(new Operand.Rel(addr + (pos - start) + rel));
+            }
+            case "Z64" -> {
+                useRex(1);
+                reg(Regs.gpr(opcodeReg(), osz64(), rex != 0));
+            }
+            case "Zb" -> {
+                useRex(1);
+                if (rex != 0 && opcodeReg() >= 4 && opcodeReg() < 8) {
+                    rexUsed |= 0x40;
+                }
+                reg(Regs.gpr(opcodeReg(), 1, rex != 0));
+            }
+            case "Zv" -> {
+                useRex(1);
+                reg(Regs.gpr(opcodeReg(), osz(), rex != 0));
+            }
+            case "Sw" -> {
+                modrm();
+                if (reg > 5) {
+                    throw X86Decoder.bad();
+                }
+                reg(Regs.SEG[reg]);
+            }
+            case "Esw" -> {
+                modrm();
+                if (mod == 3) {
+                    gprRm(osz());
+                } else {
+                    memOperand(2);
+                }
+            }
+            case "Cq" -> {
+                modrm();
+                reg("cr" + regNum());
+            }
+            case "Dq" -> {
+                modrm();
+                reg("db" + regNum());
+            }
+            case "Rq" -> {
+                modrm();
+                reg(Regs.R64[rmNum()]);
+            }
+            case "Ob", "Ov" -> {
+                int size = s.equals("Ob") ? 1 : osz();
+                long a = p67 >= 0 ? s32() & 0xffffffffL : s64();
+                if (p67 >= 0) {
+                    pfxUsed[p67] = true;
+                }
+                add(new Operand.Mem(seg(), null, null, 1, a, size), new Decoded.Hint(true, 0, ""));
+            }
+            case "Xb", "Xv", "Xz", "Xbx" -> {
+                int size = s.equals("Xb") || s.equals("Xbx") ? 1 : s.equals("Xz") ? (osz() == 2 ? 2 : 4) : osz();
+                if (suffixSize == 0) {
+                    suffixSize = size;
+                }
+                String sg = seg();
+                boolean a32 = p67 >= 0;
+                if (a32) {
+                    pfxUsed[p67] = true;
+                }
+                String base = s.equals("Xbx") ? (a32 ? "ebx" : "rbx") : a32 ? "esi" : "rsi";
+                add(new Operand.Mem(sg != null ? sg : "ds", base, null, 1, 0, size));
+            }
+            case "Yb", "Yv", "Yz" -> {
+                int size = s.equals("Yb") ? 1 : s.equals("Yz") ? (osz() == 2 ? 2 : 4) : osz();
+                if (suffixSize == 0) {
+                    suffixSize = size;
+                }
+                boolean a32 = p67 >= 0;
+                if (a32) {
+                    pfxUsed[p67] = true;
+                }
+                add(new Operand.Mem("es", a32 ? "edi" : "rdi", null, 1, 0, size));
+            }
+            case "M" -> mOnly(0);
+            default -> sizedOperand(s);
+        }
+    }
+
+    int opcodeReg() {
+        return (b[pos - 1] & 7) | ((rBits & 1) << 3);
+    }
+
+    void sizedOperand(String s) {
+        char k = s.charAt(0);
+        String sz = s.substring(1);
+        switch (k) {
+            case 'E' -> eOperand(sizeCode(sz));
+            case 'G' -> {
+                modrm();
+                gprReg(sizeCode(sz));
+            }
+            case 'M' -> mOnly(sizeCode(sz));
+            case 'B' -> reg(Regs.gpr(vvvv & 15, sizeCode(sz), true));
+            case 'V' -> {
+                modrm();
+                int n = regNum() | ((rBits & 16) != 0 ? 16 : 0);
+                reg(Regs.vec(n, vecRegSize(sz)));
+            }
+            case 'H' -> {
+                String hs = sz;
+                if (hs.startsWith("m")) {
+                    // movss/movsd: the merge register exists only in the register form
+                    if (mod != 3) {
+                        return;
+                    }
+                    hs = hs.substring(1);
+                }
+                if (vex || evex) {
+                    reg(Regs.vec(vvvv, vecRegSize(hs)));
+                }
+            }
+            case 'L' -> reg(Regs.vec((u8() >> 4) & 15, vecRegSize(sz)));
+            case 'K' -> {
+                modrm();
+                if (sz.equals("m") && mod != 3) {
+                    throw X86Decoder.bad();
+                }
+                reg("k" + (sz.equals("r") ? reg : rm));
+            }
+            case 'W', 'U' -> {
+                modrm();
+                if (mod == 3) {
+                    int n = rmNum() | (evex && (rBits & 2) != 0 ? 16 : 0);
+                    reg(Regs.vec(n, vecRegSize(sz)));
+                } else {
+                    if (k == 'U') {
+                        throw X86Decoder.bad();
+                    }
+                    vecMem(sz);
+                }
+            }
+            case 'P' -> {
+                modrm();
+                reg("mm" + reg);
+            }
+            case 'N', 'Q' -> {
+                modrm();
+                if (mod == 3) {
+                    reg("mm" + rm);
+                } else {
+                    if (k == 'N') {
+                        throw X86Decoder.bad();
+                    }
+                    memOperand(8);
+                }
+            }
+            default -> throw new IllegalStateException("operand " + s);
+        }
+    }
+
+    int vecRegSize(String sz) {
+        return switch (sz) {
+            case "x" -> vecSize();
+            case "qq" -> 32;
+            default -> 16;
+        };
+    }
+
+    void vecMem(String sz) {
+        int size = switch (sz) {
+            case "x" -> vecSize();
+            default -> sizeCode(sz);
+        };
+        if (evex && eb && sz.equals("x")) {
+            int el = vW != 0 ? 8 : 4;
+            long disp = memDisp;
+            if (mod == 1) {
+                disp *= el;
+            }
+            add(new Operand.Mem(seg(), memBase, memIndex, memIndex == null ? 1 : memScale, disp, el),
+                    new Decoded.Hint(memDispShown, memRiz, "{1to" + (vecSize() / el) + "}"));
+            return;
+        }
+        memOperand(size);
+    }
+
+    /** Applies a table entry "mnemonic ops". */
+    void entry(String e) {
+        int sp = e.indexOf(' ');
+        String m = sp < 0 ? e : e.substring(0, sp);
+        setMnem(m);
+        if (sp >= 0) {
+            for (String o : e.substring(sp + 1).split(",")) {
+                operand(o);
+            }
+        }
+    }
+
+    void setMnem(String m) {
+        int brace = m.indexOf('{');
+        if (brace >= 0) {
+            int bar = m.indexOf('|', brace);
+            int close = m.indexOf('}', bar);
+            boolean wide = vex || evex ? vW != 0 : w();
+            m = m.substring(0, brace) + (wide ? m.substring(bar + 1, close) : m.substring(brace + 1, bar))
+                    + m.substring(close + 1);
+        }
+        mnem = m;
+    }
+
+    boolean useF3() {
+        if (pRep >= 0 && pfx[pRep] == 0xf3) {
+            pfxUsed[pRep] = true;
+            return true;
+        }
+        return false;
+    }
+
+    // ---- vector maps (0F, 0F38, 0F3A, VEX, EVEX)
+
+    void vectorOp(int map, int op) {
+        String e;
+        int pp;
+        if (vex || evex) {
+            pp = vpp;
+            int key = map << 10 | pp << 8 | op;
+            e = evex ? OpcodeTables.EVEX.get(key) : null;
+            if (e != null) {
+                e = "V!" + e;
+            } else {
+                e = OpcodeTables.SSE.get(key);
+            }
+            if (e == null || e.startsWith("L!")) {
+                throw X86Decoder.bad();
+            }
+        } else {
+            pp = 0;
+            e = null;
+            if (pRep >= 0) {
+                int rp = pfx[pRep] == 0xf3 ? 2 : 3;
+                e = OpcodeTables.SSE.get(map << 10 | rp << 8 | op);
+                if (e != null) {
+                    pfxUsed[pRep] = true;
+                }
+            }
+            if (e == null && p66 >= 0) {
+                e = OpcodeTables.SSE.get(map << 10 | 1 << 8 | op);
+                if (e != null) {
+                    pfxUsed[p66] = true;
+                }
+            }
+            if (e == null) {
+                e = OpcodeTables.SSE.get(map << 10 | op);
+            }
+            if (e == null || e.startsWith("V!")) {
+                throw X86Decoder.bad();
+            }
+        }
+        boolean vexOnly = e.startsWith("V!");
+        if (e.startsWith("V!") || e.startsWith("L!")) {
+            e = e.substring(2);
+        }
+        if (e.startsWith("#")) {
+            VectorGroups.decode(this, e, map, op);
+            return;
+        }
+        if ((vex || evex) && !vexOnly) {
+            e = "v" + e;
+        }
+        entry(e);
+        if (map == 3 && op == 0x44) {
+            pclmulAlias();
+        }
+        if (evex) {
+            maskDecor();
+        }
+    }
+
+    /** objdump prints pclmulqdq with immediates 0x00, 0x01, 0x10, 0x11 as pclmul{l,h}q{l,h}qdq. */
+    void pclmulAlias() {
+        Operand last = ops.get(ops.size() - 1);
+        if (last instanceof Operand.Imm imm) {
+            int v = (int) imm.value() & 0xff;
+            int type = v == 0x10 ? 2 : v == 0x11 ? 3 : v;
+            if (type < 4) {
+                String pre = mnem.substring(0, mnem.indexOf("pclmul") + 6);
+                mnem = pre + new String[] {"lqlq", "hqlq", "lqhq", "hqhq"}[type] + "dq";
+                ops.remove(ops.size() - 1);
+                hints.remove(hints.size() - 1);
+            }
+        }
+    }
+
+    void maskDecor() {
+        String d = (aaa != 0 ? "{%k" + aaa + "}" : "") + (ez ? "{z}" : "");
+        decorFirst = d;
+    }
+
+    // ---- result
+
+    static String suffix(int size) {
+        return switch (size) {
+            case 1 -> "b";
+            case 2 -> "w";
+            case 4 -> "l";
+            default -> "q";
+        };
+    }
+
+    Decoded finish() {
+        int len = pos - start;
+        String m = mnem;
+        if (m.endsWith("~")) {
+            m = m.substring(0, m.length() - 1);
+            if (hasModrm && mod != 3) {
+                m += suffix(suffixSize);
+            }
+        } else if (m.endsWith("@")) {
+            m = m.substring(0, m.length() - 1) + suffix(suffixSize == 0 ? 4 : suffixSize);
+        }
+        if (isString && suffixSize != 0 && m.endsWith("b") && !m.equals("movsb") && !m.equals("cmpsb")
+                && !m.equals("insb") && !m.equals("outsb")) {
+            m = m.substring(0, m.length() - 1);
+        }
+        if (isBranch && pSeg >= 0 && (pfx[pSeg] == 0x2e || pfx[pSeg] == 0x3e) && m.startsWith("j")
+                && !m.equals("jmp") || isBranch && pSeg >= 0 && (pfx[pSeg] == 0x2e || pfx[pSeg] == 0x3e)
+                && m.startsWith("loop")) {
+            pfxUsed[pSeg] = true;
+            m += pfx[pSeg] == 0x2e ? ",pn" : ",pt";
+        }
+        List<Operand> out = new ArrayList<>(ops);
+        List<Decoded.Hint> h = new ArrayList<>(hints);
+        if (!decorFirst.isEmpty() && !out.isEmpty()) {
+            Decoded.Hint first = h.get(0);
+            h.set(0, new Decoded.Hint(first.dispShown(), first.rizScale(), first.decor() + decorFirst));
+        }
+        if (!noReverse) {
+            Collections.reverse(out);
+            Collections.reverse(h);
+        }
+        StringBuilder p = new StringBuilder();
+        for (int i = 0; i < npfx; i++) {
+            if ((pfx[i] & 0xf0) == 0x40) {
+                if (!(i == rexIdx && rex != 0 && rexUsed == rex)) {
+                    p.append(rexName(pfx[i])).append(' ');
+                }
+            } else if (!pfxUsed[i]) {
+                p.append(prefixName(pfx[i], m)).append(' ');
+            }
+        }
+        byte[] bytes = Arrays.copyOfRange(b, start, start + len);
+        return new Decoded(new Instruction(addr, len, bytes, m, out), p.toString(), h);
+    }
+
+    String prefixName(int p, String m) {
+        return switch (p) {
+            case 0xf0 -> "lock";
+            case 0xf3 -> isString && !(m.startsWith("cmps") || m.startsWith("scas")) ? "rep" : "repz";
+            case 0xf2 -> isBranch || isIndirectBranch ? "bnd" : "repnz";
+            case 0x66 -> "data16";
+            case 0x67 -> "addr32";
+            case 0x2e -> "cs";
+            case 0x36 -> "ss";
+            case 0x3e -> isIndirectBranch ? "notrack" : "ds";
+            case 0x26 -> "es";
+            case 0x64 -> "fs";
+            case 0x65 -> "gs";
+            default -> String.format("0x%02x", p);
+        };
+    }
+
+    static String rexName(int r) {
+        if ((r & 0xf) == 0) {
+            return "rex";
+        }
+        StringBuilder s = new StringBuilder("rex.");
+        if ((r & 8) != 0) {
+            s.append('W');
+        }
+        if ((r & 4) != 0) {
+            s.append('R');
+        }
+        if ((r & 2) != 0) {
+            s.append('X');
+        }
+        if ((r & 1) != 0) {
+            s.append('B');
+        }
+        return s.toString();
+    }
+}
