@@ -17,7 +17,14 @@ import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
 import dev.vmcore.unwind.Frame;
 import dev.vmcore.unwind.PtRegs;
+import dev.vmcore.unwind.KernelStacks;
 import dev.vmcore.unwind.StackTrace;
+import dev.vmcore.types.FunctionType;
+import dev.vmcore.types.PointerType;
+import dev.vmcore.types.StructType;
+import dev.vmcore.types.TypeNames;
+import dev.vmcore.types.Types;
+import dev.vmcore.types.Variable;
 import dev.vmcore.util.Unsigned;
 import dev.vmcore.util.VmcoreException;
 
@@ -36,17 +43,6 @@ import java.util.OptionalLong;
  * header lines are quoted as evidence and cross-checked against the computed address.
  */
 public final class FaultAnalyzer {
-    /** Below this, an address is NULL plus an offset (Debian's vm.mmap_min_addr: nothing is mapped there). */
-    private static final long NULL_LIMIT = 0x10000;
-    /** x86-64 POISON_POINTER_DELTA (CONFIG_ILLEGAL_POINTER_VALUE); LIST_POISON1/2 are 0x100 and 0x122 above it. */
-    private static final long POISON_DELTA = 0xdead000000000000L;
-    private static final long LIST_POISON1 = POISON_DELTA + 0x100;
-    private static final long LIST_POISON2 = POISON_DELTA + 0x122;
-    /** include/linux/poison.h slab bytes. */
-    private static final Map<Integer, String> SLAB_POISON = Map.of(0x6b, "POISON_FREE", 0x5a, "POISON_INUSE",
-            0xa5, "POISON_END", 0xbb, "SLUB_RED_INACTIVE", 0xcc, "SLUB_RED_ACTIVE");
-    /** The top of the user half (47-bit virtual addresses). */
-    private static final long USER_END = 0x0000800000000000L;
     /** An instruction is at most 15 bytes. */
     private static final int MAX_INSN = 15;
     /** How far back from RIP the function is decoded to find where the bad pointer was loaded. */
@@ -115,70 +111,12 @@ public final class FaultAnalyzer {
         }
         oops.flatMap(OopsLines::access).ifPresent(a -> evidence.add("#PF: " + a
                 + oops.flatMap(OopsLines::errorCode).map(e -> ", " + e).orElse("")));
-        Classified c = classify(address, pointer, rip, oops, task, regs);
-        evidence.addAll(c.evidence);
-        String summary = location + " " + c.what;
-        return new Verdict(c.kind, summary, location, source, caller, context, address, register, evidence);
-    }
-
-    private record Classified(FaultKind kind, String what, List<String> evidence) {
-    }
-
-    private Classified classify(OptionalLong address, long pointer, long rip, Optional<OopsLines> oops, TaskInfo task,
-                                PtRegs regs) {
-        List<String> ev = new ArrayList<>();
-        boolean nx = oops.map(o -> o.lines().stream().anyMatch(l -> l.contains("NX-protected") || l.contains("execute"))).orElse(false);
-        if (nx || address.isPresent() && address.getAsLong() == rip) {
-            return new Classified(FaultKind.NX_EXECUTION, "jumped to " + hex(rip) + ", which is not executable", ev);
-        }
-        boolean guard = oops.map(o -> o.lines().stream().anyMatch(l -> l.contains("stack guard page"))).orElse(false);
-        if (guard || address.isPresent() && belowStack(task, address.getAsLong())) {
-            ev.add("the address lies in the guard page below the task's stack");
-            return new Classified(FaultKind.STACK_OVERFLOW, "ran off the bottom of its stack", ev);
-        }
-        Optional<Map.Entry<Integer, String>> poison = SLAB_POISON.entrySet().stream()
-                .filter(e -> pointer == repeat(e.getKey())).findFirst();
-        if (poison.isPresent()) {
-            int b = poison.get().getKey();
-            ev.add(String.format("%s is %s repeated: SLUB's %s (include/linux/poison.h)", hex(pointer),
-                    String.format("0x%02x", b), poison.get().getValue()));
-            FaultKind k = b == 0x6b ? FaultKind.USE_AFTER_FREE : b == 0xbb || b == 0xcc ? FaultKind.RED_ZONE
-                    : FaultKind.UNINITIALISED;
-            String what = switch (k) {
-                case USE_AFTER_FREE -> "used a pointer read out of freed slab memory (the object was freed, and slab"
-                        + " poisoning filled it with 0x6b)";
-                case RED_ZONE -> "used a pointer read from a slab red zone: an access past the end of an object";
-                default -> "used a pointer from slab memory that was never initialised";
-            };
-            return new Classified(k, what, ev);
-        }
-        if (pointer == LIST_POISON1 || pointer == LIST_POISON2) {
-            ev.add(String.format("%s is %s (0x%x + POISON_POINTER_DELTA): list_del() leaves it in entry->%s",
-                    hex(pointer), pointer == LIST_POISON1 ? "LIST_POISON1" : "LIST_POISON2",
-                    pointer - POISON_DELTA, pointer == LIST_POISON1 ? "next" : "prev"));
-            return new Classified(FaultKind.LIST_CORRUPTION, "followed a list pointer of an entry already removed"
-                    + " with list_del()", ev);
-        }
-        if (address.isEmpty()) {
-            return new Classified(FaultKind.UNKNOWN, "faulted, but the address it touched is not known", ev);
-        }
-        long a = address.getAsLong();
-        if (Unsigned.lessThan(a, NULL_LIMIT)) {
-            ev.add(String.format("%s is below 0x%x, where nothing is ever mapped: NULL + 0x%x", hex(a), NULL_LIMIT, a));
-            return new Classified(FaultKind.NULL_DEREFERENCE, a == 0 ? "dereferenced a NULL pointer"
-                    : String.format("dereferenced a NULL pointer at offset 0x%x (a member of a NULL struct pointer)", a), ev);
-        }
-        if (!canonical(a)) {
-            ev.add(hex(a) + " is not a canonical address: no valid pointer looks like it");
-            return new Classified(FaultKind.NON_CANONICAL, "used a garbage pointer", ev);
-        }
-        if (Unsigned.lessThan(a, USER_END)) {
-            ev.add(hex(a) + " is a user-space address, touched from kernel mode (SMAP/SMEP, or a missing copy_from_user)");
-            return new Classified(FaultKind.USER_ADDRESS, "accessed a user address directly", ev);
-        }
-        ev.add(hex(a) + " is a kernel address with no page behind it");
-        return new Classified(FaultKind.BAD_KERNEL_ADDRESS, "accessed unmapped kernel memory (freed, vmalloc'ed"
-                + " and unmapped, or a wild pointer)", ev);
+        long stackStart = new KernelStacks(session).taskStack(task.address()).map(r -> r.start()).orElse(0L);
+        FaultClassifier.Classified c = FaultClassifier.classify(new FaultClassifier.Facts(address, pointer, rip,
+                oops.map(OopsLines::lines).orElse(List.of()), stackStart, session.paging().fiveLevel()));
+        evidence.addAll(c.evidence());
+        String summary = location + " " + c.what();
+        return new Verdict(c.kind(), summary, location, source, caller, context, address, register, evidence);
     }
 
     private Verdict withoutRegisters(TaskInfo task, Optional<OopsLines> oops) {
@@ -318,25 +256,95 @@ public final class FaultAnalyzer {
         } catch (VmcoreException e) {
             return Optional.empty();
         }
-        Instruction last = null;
+        List<Instruction> insns = new ArrayList<>();
         int off = 0;
         while (off < code.length) {
             Instruction i = X86Decoder.decode(code, off, start + off);
             if (i.isBad()) {
                 return Optional.empty();
             }
-            if (writes(i, m.base())) {
-                last = i;
-            }
+            insns.add(i);
             off += i.length();
         }
-        if (last == null || memoryOperand(last).isEmpty() || !last.mnemonic().startsWith("mov")) {
+        int last = -1;
+        for (int k = 0; k < insns.size(); k++) {
+            if (writes(insns.get(k), m.base())) {
+                last = k;
+            }
+        }
+        if (last < 0 || memoryOperand(insns.get(last)).isEmpty() || !insns.get(last).mnemonic().startsWith("mov")) {
             return Optional.empty();
         }
-        Operand.Mem from = memoryOperand(last).get();
-        return Optional.of(String.format("%s was loaded by %s: the pointer came from offset 0x%x of the object %s points to",
-                m.base().toUpperCase(Locale.ROOT), describe(last), from.displacement(),
-                from.base() == null ? "?" : from.base().toUpperCase(Locale.ROOT)));
+        Operand.Mem from = memoryOperand(insns.get(last)).get();
+        String object = from.base() == null ? "?" : from.base().toUpperCase(Locale.ROOT);
+        String text = String.format("%s was loaded by %s: the pointer came from offset 0x%x of the object %s points to",
+                m.base().toUpperCase(Locale.ROOT), describe(insns.get(last)), from.displacement(), object);
+        int argument = ARGUMENT_REGISTERS.indexOf(from.base());
+        boolean untouched = argument >= 0 && insns.subList(0, last).stream().noneMatch(i -> writes(i, from.base()));
+        if (untouched) {
+            text += memberOfArgument(fn.get().name(), argument, from.displacement())
+                    .map(d -> "; " + object + " is " + d).orElse("");
+        }
+        return Optional.of(text);
+    }
+
+    /**
+     * The member at {@code offset} of {@code s}, descending into nested structs to the innermost
+     * one that starts there ("node.next"), with that member's declaration.
+     */
+    private static Optional<String> memberPath(StructType s, long offset) {
+        StringBuilder path = new StringBuilder();
+        StructType current = s;
+        long rest = offset;
+        Types.Located found = null;
+        for (int depth = 0; depth < 8 && current != null; depth++) {
+            long r = rest;
+            Optional<Types.Located> m = Types.flatMembers(current).stream()
+                    .filter(x -> x.offset() <= r && r < x.offset() + Math.max(1, Types.sizeof(x.member().type()))).findFirst();
+            if (m.isEmpty()) {
+                break;
+            }
+            found = m.get();
+            path.append(path.isEmpty() ? "" : ".").append(found.member().name());
+            rest -= found.offset();
+            current = Types.asStruct(found.member().type()).orElse(null);
+        }
+        if (found == null || rest != 0) {
+            return Optional.empty();
+        }
+        return Optional.of(path + "` (" + TypeNames.declaration(found.member().type(), found.member().name()).strip() + ")");
+    }
+
+    /** System V AMD64: the registers of the first six integer arguments. */
+    private static final List<String> ARGUMENT_REGISTERS = List.of("rdi", "rsi", "rdx", "rcx", "r8", "r9");
+
+    /**
+     * "argument 1 of fn, {@code struct oops_record *rec}, and offset 0x8 is its member {@code next}",
+     * from the function's prototype in the types (BTF FUNC records, or DWARF), when they have it.
+     */
+    private Optional<String> memberOfArgument(String function, int argument, long offset) {
+        try {
+            Optional<Variable> fn = session.types().findVariable(function);
+            if (fn.isEmpty() || !(Types.strip(fn.get().type()) instanceof FunctionType proto)
+                    || argument >= proto.params().size()) {
+                return Optional.empty();
+            }
+            FunctionType.Param p = proto.params().get(argument);
+            String declared = TypeNames.declaration(p.type(), p.name() == null ? "" : p.name()).strip();
+            String head = String.format("argument %d of %s, `%s`", argument + 1, function, declared);
+            if (!(Types.strip(p.type()) instanceof PointerType ptr)) {
+                return Optional.of(head);
+            }
+            Optional<StructType> target = Types.asStruct(ptr.target());
+            if (target.isEmpty()) {
+                return Optional.of(head);
+            }
+            Optional<String> path = memberPath(target.get(), offset);
+            return Optional.of(head + path.map(x -> String.format(", and offset 0x%x is its member `%s", offset, x))
+                    .orElse(""));
+        } catch (VmcoreException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether {@code i} writes register {@code reg} as its destination (AT&T order: the last operand). */
@@ -353,11 +361,6 @@ public final class FaultAnalyzer {
                 AttFormatter.format(i, a -> symbols.containing(a).map(s -> s.name() + (a == s.address() ? "" : "+0x" + Long.toHexString(a - s.address())))));
     }
 
-    private boolean belowStack(TaskInfo task, long address) {
-        return new dev.vmcore.unwind.KernelStacks(session).taskStack(task.address())
-                .map(r -> Unsigned.lessOrEqual(r.start() - 4096, address) && Unsigned.lessThan(address, r.start()))
-                .orElse(false);
-    }
 
     private Optional<String> sourceLine(long address) {
         try {
@@ -387,20 +390,7 @@ public final class FaultAnalyzer {
         }
     }
 
-    private static long repeat(int b) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | b;
-        }
-        return v;
-    }
 
-    /** Canonical: the bits above the top virtual-address bit (47, or 56 with 5-level paging) copy it. */
-    private boolean canonical(long a) {
-        int shift = session.paging().fiveLevel() ? 56 : 47;
-        long top = a >> shift;
-        return top == 0 || top == -1;
-    }
 
     private static String hex(long v) {
         return "0x" + Long.toHexString(v);

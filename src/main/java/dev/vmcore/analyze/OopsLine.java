@@ -23,7 +23,7 @@ public record OopsLine(int number, String text, int bodyAt, Kind kind, Optional<
         TRACE_ENTRY,
         /** {@code <IRQ>}, {@code </IRQ>}, {@code <TASK>}, ...: the stack the next entries are on. */
         MARKER,
-        /** {@code Code: ...} bytes (left as they are; the disassembler decodes them). */
+        /** {@code Code: ...} bytes: symbolize adds their disassembly ({@link CodeBytes}). */
         CODE,
         /** Any other line naming {@code func+off/len} (WARNING lines, {@code (%pS)} prints). */
         OTHER_FRAME,

@@ -187,7 +187,11 @@ public final class OopsSymbolizer implements AutoCloseable {
     public List<String> annotate(List<OopsLine> lines) {
         List<String> out = new ArrayList<>(lines.size());
         for (OopsLine l : lines) {
-            if (l.frame().isEmpty()) {
+            if (l.kind() == OopsLine.Kind.CODE) {
+                out.add(l.text());
+                String prefix = l.text().substring(0, l.bodyAt()) + "  ";
+                CodeBytes.parse(l.body()).ifPresent(c -> c.disassembly().forEach(d -> out.add(prefix + d)));
+            } else if (l.frame().isEmpty()) {
                 out.add(l.text());
             } else {
                 out.addAll(annotate(l, resolve(l.frame().get())));

@@ -39,7 +39,7 @@ class RealAnalyzeTest {
             try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")), Optional.empty(),
                     List.of()))) {
                 Verdict v = new FaultAnalyzer(s).analyze();
-                check(c, v);
+                check(c, v, false);
                 if (c.name().equals("bug")) {
                     assertTrue(v.source().orElseThrow().endsWith("oops_bug.c:27"), v.toString());
                 }
@@ -55,7 +55,7 @@ class RealAnalyzeTest {
             try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.elf")),
                     Optional.of(c.kernelDir().resolve("vmlinux")), List.of(ko)))) {
                 Verdict v = new FaultAnalyzer(s).analyze();
-                check(c, v);
+                check(c, v, true);
                 Matcher rip = consoleRip(c);
                 String expected = addr2line(ko, rip.group(1), Long.decode(rip.group(2)));
                 assertEquals(expected, v.source().orElseThrow().replace(": ", ":"), v.toString());
@@ -63,7 +63,7 @@ class RealAnalyzeTest {
         }));
     }
 
-    private static void check(TestDumps.Case c, Verdict v) throws IOException {
+    private static void check(TestDumps.Case c, Verdict v, boolean debuginfo) throws IOException {
         assertEquals(EXPECTED.get(c.name()), v.kind(), v.toString());
         Matcher rip = consoleRip(c);
         assertEquals(rip.group(1) + "+" + rip.group(2) + " [" + rip.group(3) + "]", v.location(), v.toString());
@@ -76,9 +76,26 @@ class RealAnalyzeTest {
         switch (c.name()) {
             case "uaf" -> assertTrue(v.evidence().stream().anyMatch(e -> e.contains("POISON_FREE")), v.toString());
             case "list" -> assertTrue(v.evidence().stream().anyMatch(e -> e.contains("LIST_POISON")), v.toString());
+            default -> { }
+        }
+        // Where the bad pointer was loaded, and (from module BTF on 6.12, the .ko's DWARF with -m) which member it was.
+        switch (c.name()) {
+            case "uaf" -> assertTrue(v.evidence().stream().anyMatch(e -> e.matches(
+                    "RAX was loaded by .*mov    0x8\\(%rdi\\),%rax: .*") && (!member(c, debuginfo) || e.endsWith(
+                    "RDI is argument 1 of oops_uaf_use, `struct oops_uaf_obj *obj`, and offset 0x8 is its member `target`"
+                    + " (struct oops_uaf_target *target)"))), v.toString());
+            case "list" -> assertTrue(v.evidence().stream().anyMatch(e -> e.matches(
+                    "RAX was loaded by .*mov    0x8\\(%rdi\\),%rax: .*") && (!member(c, debuginfo) || e.endsWith(
+                    "RDI is argument 1 of oops_list_relink, `struct oops_list_item *item`, and offset 0x8 is its member"
+                    + " `node.next` (struct list_head *next)"))), v.toString());
             case "null", "timer" -> assertTrue(Long.compareUnsigned(v.address().orElseThrow(), 0x10000) < 0, v.toString());
             default -> { }
         }
+    }
+
+    /** Whether the member is expected: module BTF (6.12) is in the dump; on 6.1 only the .ko's DWARF names it. */
+    private static boolean member(TestDumps.Case c, boolean debuginfo) {
+        return debuginfo || c.kernel().startsWith("6.12");
     }
 
     private static Matcher consoleRip(TestDumps.Case c) throws IOException {

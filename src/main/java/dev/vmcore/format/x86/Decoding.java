@@ -5,7 +5,13 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
-/** Decoder state for one instruction. */
+/**
+ * The state of decoding one instruction: prefixes, REX/VEX/EVEX, ModRM/SIB/displacement, and the
+ * operands as they are produced (Intel order; {@link #finish} turns them into objdump's). A table
+ * entry (see {@link OpcodeTables}) is applied by {@link #entry}; the opcodes that need more than a
+ * table are decoded in {@link LegacyMaps}, {@link SystemGroups}, {@link VectorGroups} and {@link X87}.
+ * Running out of bytes or meeting an invalid encoding throws {@link X86Decoder.Bad}.
+ */
 final class Decoding {
     final byte[] b;
     final int start;
@@ -20,10 +26,12 @@ final class Decoding {
     int p66 = -1;
     int p67 = -1;
     int pRep = -1;
-    int pSeg = -1;
+    int pSeg = -1; // last segment prefix of any kind
+    int pFsGs = -1; // last fs or gs prefix: the only overrides long mode honours
     int rex;
     int rexIdx = -1;
     int rexUsed;
+    boolean rexAlone;
 
     // VEX / EVEX
     boolean vex;
@@ -36,7 +44,8 @@ final class Decoding {
     int aaa;
     boolean ez;
     boolean eb;
-    int rBits; // R, X, B, W from REX or VEX; R' (16) and X-as-vector-high (32) from EVEX
+    /** REX/VEX/EVEX bits: B (1), X (2), R (4), W (8), EVEX R' (16); EVEX uses X as bit 4 of a vector rm. */
+    int rBits;
 
     // ModRM
     boolean hasModrm;
@@ -61,6 +70,7 @@ final class Decoding {
     boolean isString;
     boolean isBranch;
     boolean isIndirectBranch;
+    boolean isStore;
 
     Decoding(byte[] b, int start, long addr) {
         this.b = b;
@@ -106,6 +116,13 @@ final class Decoding {
 
     Decoded run() {
         readPrefixes();
+        if (rexAlone) {
+            // objdump ends an instruction at a REX prefix that another prefix follows
+            mnem = rexName(pfx[rexIdx]);
+            rex = 0;
+            npfx--;
+            return finish();
+        }
         int op = u8();
         if (op == 0xc4 || op == 0xc5 || op == 0x62) {
             if (rex != 0) {
@@ -136,6 +153,10 @@ final class Decoding {
                 default -> false;
             };
             if (legacy) {
+                if (rex != 0) {
+                    rexAlone = true; // objdump ends an instruction at a REX that a prefix follows
+                    return;
+                }
                 if (npfx >= X86Decoder.MAX_LENGTH - 1) {
                     throw X86Decoder.bad();
                 }
@@ -145,14 +166,23 @@ final class Decoding {
                     case 0x66 -> p66 = i;
                     case 0x67 -> p67 = i;
                     case 0xf2, 0xf3 -> pRep = i;
-                    default -> pSeg = i;
+                    case 0xf0 -> {
+                    }
+                    default -> {
+                        pSeg = i;
+                        if (p == 0x64 || p == 0x65) {
+                            pFsGs = i;
+                        }
+                    }
                 }
-                rex = 0; // a REX prefix counts only right before the opcode
-                rBits = 0;
                 pos++;
                 continue;
             }
-            if ((p & 0xf0) == 0x40) {
+            if ((p & 0xf0) == 0x40 || p == 0x9b && rex != 0) {
+                if (rex != 0) {
+                    rexAlone = true;
+                    return;
+                }
                 if (npfx >= X86Decoder.MAX_LENGTH - 1) {
                     throw X86Decoder.bad();
                 }
@@ -180,8 +210,7 @@ final class Decoding {
         } else if (op == 0xc4) {
             int p0 = u8();
             int p1 = u8();
-            rBits = ((~p0 >> 5) & 7);
-            rBits = (rBits & 4) | (rBits & 2) | (rBits & 1);
+            rBits = (~p0 >> 5) & 7; // R, X, B
             vmap = p0 & 0x1f;
             vW = (p1 >> 7) & 1;
             rBits |= vW << 3;
@@ -297,9 +326,6 @@ final class Decoding {
                 memBase = null;
                 memDisp = s32();
                 memDispShown = true;
-                if (memIndex == null && memRiz == 0) {
-                    memScale = 1;
-                }
                 return;
             }
         } else if (rm == 5 && mod == 0) {
@@ -321,9 +347,9 @@ final class Decoding {
     }
 
     String seg() {
-        if (pSeg >= 0 && (pfx[pSeg] == 0x64 || pfx[pSeg] == 0x65)) {
-            pfxUsed[pSeg] = true;
-            return pfx[pSeg] == 0x64 ? "fs" : "gs";
+        if (pFsGs >= 0) {
+            pfxUsed[pSeg] = true; // objdump counts the last segment prefix as the one used
+            return pfx[pFsGs] == 0x64 ? "fs" : "gs";
         }
         return null;
     }
@@ -432,7 +458,12 @@ final class Decoding {
             case "GS" -> reg("gs");
             case "XMM0" -> reg("xmm0");
             case "rAX" -> reg(Regs.gpr(0, osz(), false));
-            case "eAX" -> reg(osz() == 2 ? "ax" : "eax");
+            case "eAX" -> {
+                if (p66 >= 0) {
+                    pfxUsed[p66] = true;
+                }
+                reg(p66 >= 0 ? "ax" : "eax");
+            }
             case "Ib" -> add(new Operand.Imm(u8(), 1));
             case "Iw" -> add(new Operand.Imm(s16() & 0xffff, 2));
             case "Ibs" -> {
@@ -462,8 +493,16 @@ final class Decoding {
                 add(new Operand.Rel(addr + (pos - start) + rel));
             }
             case "Jz" -> {
-                long rel = s32();
-                add(new Operand.Rel(addr + (pos - start) + rel));
+                if (p66 >= 0 && (rBits & 8) == 0 && (mnem.equals("call") || mnem.equals("jmp"))) {
+                    // objdump follows AMD: a 16-bit operand size truncates the target
+                    pfxUsed[p66] = true;
+                    long rel = s16();
+                    mnem += "w";
+                    add(new Operand.Rel((addr + (pos - start) + rel) & 0xffff));
+                } else {
+                    long rel = s32();
+                    add(new Operand.Rel(addr + (pos - start) + rel));
+                }
             }
             case "Z64" -> {
                 useRex(1);
@@ -482,10 +521,7 @@ final class Decoding {
             }
             case "Sw" -> {
                 modrm();
-                if (reg > 5) {
-                    throw X86Decoder.bad();
-                }
-                reg(Regs.SEG[reg]);
+                reg(Regs.SEG[reg]); // 6 and 7 do not exist; objdump decodes them as "%?"
             }
             case "Esw" -> {
                 modrm();
@@ -511,7 +547,7 @@ final class Decoding {
                 int size = s.equals("Ob") ? 1 : osz();
                 long a = p67 >= 0 ? s32() & 0xffffffffL : s64();
                 if (p67 >= 0) {
-                    pfxUsed[p67] = true;
+                    mnem = "mov"; // objdump keeps "addr32" unused here and says mov, not movabs
                 }
                 add(new Operand.Mem(seg(), null, null, 1, a, size), new Decoded.Hint(true, 0, ""));
             }
@@ -521,6 +557,9 @@ final class Decoding {
                     suffixSize = size;
                 }
                 String sg = seg();
+                if (sg == null && pSeg >= 0) {
+                    pfxUsed[pSeg] = true; // the default %ds: of a string source absorbs cs/ds/es/ss
+                }
                 boolean a32 = p67 >= 0;
                 if (a32) {
                     pfxUsed[p67] = true;
@@ -776,15 +815,17 @@ final class Decoding {
         } else if (m.endsWith("@")) {
             m = m.substring(0, m.length() - 1) + suffix(suffixSize == 0 ? 4 : suffixSize);
         }
-        if (isString && suffixSize != 0 && m.endsWith("b") && !m.equals("movsb") && !m.equals("cmpsb")
-                && !m.equals("insb") && !m.equals("outsb")) {
-            m = m.substring(0, m.length() - 1);
-        }
-        if (isBranch && pSeg >= 0 && (pfx[pSeg] == 0x2e || pfx[pSeg] == 0x3e) && m.startsWith("j")
-                && !m.equals("jmp") || isBranch && pSeg >= 0 && (pfx[pSeg] == 0x2e || pfx[pSeg] == 0x3e)
-                && m.startsWith("loop")) {
-            pfxUsed[pSeg] = true;
-            m += pfx[pSeg] == 0x2e ? ",pn" : ",pt";
+        if (isBranch && (m.startsWith("j") && !m.startsWith("jmp") || m.startsWith("loop"))) {
+            boolean cs = false;
+            boolean ds = false;
+            for (int i = 0; i < npfx; i++) {
+                cs |= pfx[i] == 0x2e;
+                ds |= pfx[i] == 0x3e;
+            }
+            if (cs != ds) {
+                pfxUsed[pSeg] = true;
+                m += cs ? ",pn" : ",pt";
+            }
         }
         List<Operand> out = new ArrayList<>(ops);
         List<Decoded.Hint> h = new ArrayList<>(hints);
@@ -813,8 +854,9 @@ final class Decoding {
     String prefixName(int p, String m) {
         return switch (p) {
             case 0xf0 -> "lock";
-            case 0xf3 -> isString && !(m.startsWith("cmps") || m.startsWith("scas")) ? "rep" : "repz";
-            case 0xf2 -> isBranch || isIndirectBranch ? "bnd" : "repnz";
+            case 0xf3 -> isString && !(m.startsWith("cmps") || m.startsWith("scas")) ? "rep"
+                    : hle(m, true) ? "xrelease" : "repz";
+            case 0xf2 -> isBranch || isIndirectBranch && !m.startsWith("l") ? "bnd" : hle(m, false) ? "xacquire" : "repnz";
             case 0x66 -> "data16";
             case 0x67 -> "addr32";
             case 0x2e -> "cs";
@@ -825,6 +867,24 @@ final class Decoding {
             case 0x65 -> "gs";
             default -> String.format("0x%02x", p);
         };
+    }
+
+    /** Whether F2/F3 are the HLE hints here: a locked (or xchg) read-modify-write, or a store (F3). */
+    private boolean hle(String m, boolean release) {
+        if (!hasModrm || mod == 3) {
+            return false;
+        }
+        String base = m.replaceAll("[bwlq]$", "");
+        boolean lockable = switch (base) {
+            case "add", "adc", "and", "btc", "btr", "bts", "cmpxchg", "cmpxchg8b", "cmpxchg16b", "dec", "inc",
+                    "neg", "not", "or", "sbb", "sub", "xor", "xadd" -> true;
+            default -> false;
+        };
+        boolean locked = false;
+        for (int i = 0; i < npfx; i++) {
+            locked |= pfx[i] == 0xf0;
+        }
+        return base.equals("xchg") || lockable && locked || release && base.equals("mov") && isStore;
     }
 
     static String rexName(int r) {

@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /**
  * One decoded instruction. {@code mnemonic} is objdump's, with the size suffix it prints
- * ("movl", "movzbl", "nopw") but without prefixes ("lock", "rep", "cs", "notrack" are printed by
- * {@link AttFormatter}); {@code operands} are in AT&amp;T order (destination last).
+ * ("movl", "movzbl", "nopw", "pushw") and branch hints ("jne,pn"), but without prefixes ("lock",
+ * "rep", "cs", "notrack", "data16", "rex.W" are printed by {@link AttFormatter}); {@code operands}
+ * are in AT&amp;T order (destination last) and are what objdump prints: an implicit operand objdump
+ * leaves out (the 1 of {@code shl %eax}) is not there. {@code bytes} are the instruction's bytes.
  */
 public record Instruction(long address, int length, byte[] bytes, String mnemonic, List<Operand> operands) {
     /** The mnemonic of an undecodable byte. */

@@ -20,8 +20,13 @@ final class LegacyMaps {
                 || op == 0xc2 || op == 0xc3) {
             d.isBranch = true;
         }
+        d.isStore = op == 0x88 || op == 0x89;
         if (!e.startsWith("#")) {
             d.entry(e);
+            if (op == 0xc9 && d.p66 >= 0) {
+                d.pfxUsed[d.p66] = true;
+                d.setMnem("leavew");
+            }
             if (op == 0xc8) {
                 d.noReverse = true;
             }
@@ -79,6 +84,7 @@ final class LegacyMaps {
             case "#grp11" -> {
                 d.modrm();
                 if (d.reg == 0) {
+                    d.isStore = true;
                     d.entry("mov~ " + rest);
                 } else if (d.reg == 7 && d.mod == 3 && d.rm == 0) {
                     if (op == 0xc6) {
@@ -203,9 +209,13 @@ final class LegacyMaps {
         switch (e) {
             case "#grp6" -> {
                 d.modrm();
-                String[] g = {"sldt", "str", "lldt", "ltr", "verr", "verw"};
-                if (d.reg > 5) {
+                String[] g = {"sldt", "str", "lldt", "ltr", "verr", "verw", "lkgs"};
+                boolean lkgs = d.reg == 6 && d.pRep >= 0 && d.pfx[d.pRep] == 0xf2;
+                if (d.reg > 5 && !lkgs) {
                     throw X86Decoder.bad();
+                }
+                if (lkgs) {
+                    d.pfxUsed[d.pRep] = true; // newer than binutils 2.40, which prints "repnz (bad)"
                 }
                 d.setMnem(g[d.reg]);
                 if (d.mod == 3) {

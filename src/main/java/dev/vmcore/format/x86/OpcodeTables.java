@@ -51,9 +51,9 @@ final class OpcodeTables {
         ONE[0x69] = "imul Gv,Ev,Iz";
         ONE[0x6a] = "push Ibs64";
         ONE[0x6b] = "imul Gv,Ev,Ibs";
-        ONE[0x6c] = "insb@ Yb,DX";
+        ONE[0x6c] = "ins@ Yb,DX";
         ONE[0x6d] = "ins@ Yz,DX";
-        ONE[0x6e] = "outsb@ DX,Xb";
+        ONE[0x6e] = "outs@ DX,Xb";
         ONE[0x6f] = "outs@ DX,Xz";
         ONE[0x80] = "#grp1 Eb,Ib";
         ONE[0x81] = "#grp1 Ev,Iz";
@@ -82,9 +82,9 @@ final class OpcodeTables {
         ONE[0xa1] = "movabs rAX,Ov";
         ONE[0xa2] = "movabs Ob,AL";
         ONE[0xa3] = "movabs Ov,rAX";
-        ONE[0xa4] = "movsb@ Yb,Xb";
+        ONE[0xa4] = "movs@ Yb,Xb";
         ONE[0xa5] = "movs@ Yv,Xv";
-        ONE[0xa6] = "cmpsb@ Xb,Yb";
+        ONE[0xa6] = "cmps@ Xb,Yb";
         ONE[0xa7] = "cmps@ Xv,Yv";
         ONE[0xa8] = "test AL,Ib";
         ONE[0xa9] = "test rAX,Iz";

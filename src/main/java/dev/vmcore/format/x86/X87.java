@@ -30,7 +30,13 @@ final class X87 {
         int i = d.rm;
         String st = "st(" + i + ")";
         switch (esc) {
-            case 0 -> twoSt(d, D8[r], "st", st);
+            case 0 -> {
+                if (r == 2 || r == 3) {
+                    oneSt(d, D8[r], st);
+                } else {
+                    twoSt(d, D8[r], "st", st);
+                }
+            }
             case 1 -> {
                 switch (r) {
                     case 0 -> oneSt(d, "fld", st);
@@ -65,6 +71,8 @@ final class X87 {
                 String[] g = {"fcmovnb", "fcmovne", "fcmovnbe", "fcmovnu"};
                 if (r < 4) {
                     twoSt(d, g[r], "st", st);
+                } else if (r == 4 && (i == 0 || i == 1 || i == 4)) {
+                    d.setMnem(i == 0 ? "fneni(8087 only)" : i == 1 ? "fndisi(8087 only)" : "fnsetpm(287 only)");
                 } else if (r == 4 && i == 2) {
                     d.setMnem("fnclex");
                 } else if (r == 4 && i == 3) {
@@ -77,7 +85,13 @@ final class X87 {
                     throw X86Decoder.bad();
                 }
             }
-            case 4 -> twoSt(d, DC[r], st, "st");
+            case 4 -> {
+                if (r == 2 || r == 3) {
+                    oneSt(d, DC[r], st);
+                } else {
+                    twoSt(d, DC[r], st, "st");
+                }
+            }
             case 5 -> {
                 String[] g = {"ffree", "fxch4", "fst", "fstp", "fucom", "fucomp", null, null};
                 if (g[r] == null) {
@@ -90,6 +104,8 @@ final class X87 {
                     d.setMnem("fcompp");
                 } else if (DE[r] == null) {
                     throw X86Decoder.bad();
+                } else if (r == 2) {
+                    oneSt(d, DE[r], st);
                 } else {
                     twoSt(d, DE[r], st, "st");
                 }
