@@ -3,6 +3,7 @@ package dev.vmcore.commands;
 import dev.vmcore.util.Unsigned;
 
 import dev.vmcore.format.dwarf.SourceLine;
+import dev.vmcore.kernel.Panic;
 import dev.vmcore.kernel.TaskBacktrace;
 import dev.vmcore.kernel.TaskInfo;
 import dev.vmcore.kernel.Tasks;
@@ -137,6 +138,16 @@ final class BtCommand implements Command {
     @Override
     public void run(Invocation call) {
         Request req = parse(call.args());
+        if (req.flags().stream().noneMatch(f -> f == 'a' || f == 'p') && req.cpus().isEmpty() && req.targets().isEmpty()
+                && call.session().contextTask().isEmpty()) {
+            // The first question: the panic task, read on its own (no walk of every task).
+            var cpu = Panic.panicCpu(call.session().symbols(), call.session().kernelMemory());
+            Optional<TaskInfo> panic = cpu.isPresent() ? Tasks.running(call.session(), cpu.getAsInt()) : Optional.empty();
+            if (panic.isPresent()) {
+                print(call, req, List.of(panic.get()), panic);
+                return;
+            }
+        }
         Tasks tasks = Tasks.read(call.session());
         Optional<TaskInfo> panic = CurrentContext.panicTask(call.session(), tasks.all());
         print(call, req, choose(call, req, tasks, panic), panic);

@@ -49,6 +49,15 @@ public final class Tasks {
         return new Reader(session).read();
     }
 
+    /**
+     * The task running on {@code cpu} (its runqueue's curr), read on its own without walking the
+     * task list: what bt needs for its first answer. Its RSS counts only its own thread's
+     * counters (ps sums a process's threads); empty when the runqueue cannot be read.
+     */
+    public static Optional<TaskInfo> running(Session session, int cpu) {
+        return new Reader(session).running(cpu);
+    }
+
     /** The tasks sorted as crash sorts them: by PID, idle tasks (PID 0) by CPU. */
     public List<TaskInfo> all() {
         return tasks;
@@ -175,6 +184,28 @@ public final class Tasks {
             }
             out.sort(Comparator.comparingInt(TaskInfo::pid).thenComparingInt(TaskInfo::cpu));
             return new Tasks(out, totalRamPages(), session.dump().memory().pageSize(), problems);
+        }
+
+        Optional<TaskInfo> running(int cpu) {
+            Optional<Long> rq = symbols.find("runqueues").map(x -> x.address());
+            Optional<Type> rqType = session.kernelTypes().findType("struct rq");
+            if (rq.isEmpty() || rqType.isEmpty() || cpu < 0 || cpu >= perCpuOffsets.length) {
+                return Optional.empty();
+            }
+            Optional<Long> currOff = Types.offsetOf(rqType.get(), "curr");
+            Optional<Long> idleOff = Types.offsetOf(rqType.get(), "idle");
+            if (currOff.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                long base = rq.get() + perCpuOffsets[cpu];
+                long curr = mem.readLong(base + currOff.get());
+                boolean idle = idleOff.isPresent() && mem.readLong(base + idleOff.get()) == curr;
+                Raw raw = readRaw(curr, idle, true);
+                return Optional.of(finish(raw, List.of(raw)));
+            } catch (VmcoreException e) {
+                return Optional.empty();
+            }
         }
 
         /** A task's threads, the leader among them; empty when the task has no thread list member. */

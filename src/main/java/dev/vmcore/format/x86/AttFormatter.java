@@ -65,9 +65,6 @@ public final class AttFormatter {
                     mem(sb, m, h);
                     if (m.isRipRelative()) {
                         long target = i.address() + i.length() + m.displacement();
-                        if ("eip".equals(m.base())) {
-                            target &= 0xffffffffL;
-                        }
                         comment = address(target, symbolizer);
                     }
                 }

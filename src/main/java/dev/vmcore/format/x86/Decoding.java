@@ -71,6 +71,7 @@ final class Decoding {
     boolean isBranch;
     boolean isIndirectBranch;
     boolean isStore;
+    boolean bndBranch;
 
     Decoding(byte[] b, int start, long addr) {
         this.b = b;
@@ -125,9 +126,7 @@ final class Decoding {
         }
         int op = u8();
         if (op == 0xc4 || op == 0xc5 || op == 0x62) {
-            if (rex != 0) {
-                throw X86Decoder.bad();
-            }
+            rex = 0; // a REX before VEX/EVEX is ignored (objdump prints it as unused)
             readVex(op);
             vectorOp(vmap, u8());
         } else if (op == 0x0f) {
@@ -147,6 +146,10 @@ final class Decoding {
 
     void readPrefixes() {
         while (true) {
+            if (rex != 0 && pos >= end) {
+                rexAlone = true; // a REX with nothing after it, as objdump shows it
+                return;
+            }
             int p = peek();
             boolean legacy = switch (p) {
                 case 0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65 -> true;
@@ -271,7 +274,19 @@ final class Decoding {
         return 4;
     }
 
+    /** ins/outs: 16 or 32 bits by the 66 prefix alone (REX.W does not widen them). */
+    int zSize() {
+        if (p66 >= 0) {
+            pfxUsed[p66] = true;
+            return 2;
+        }
+        return 4;
+    }
+
     int osz64() {
+        if ((rBits & 8) != 0) {
+            return 8; // REX.W: 64 bits, the 66 prefix ignored (objdump leaves both unused)
+        }
         if (p66 >= 0) {
             pfxUsed[p66] = true;
             return 2;
@@ -323,12 +338,14 @@ final class Decoding {
                 memScale = 1;
             }
             if (base == 5 && mod == 0) {
+                useRex(1); // no base; objdump still counts REX.B as used
                 memBase = null;
                 memDisp = s32();
                 memDispShown = true;
                 return;
             }
         } else if (rm == 5 && mod == 0) {
+            useRex(1); // ignored, but objdump counts REX.B as used here
             memBase = a32 ? "eip" : "rip";
             memDisp = s32();
             memDispShown = true;
@@ -343,6 +360,17 @@ final class Decoding {
         } else if (mod == 2) {
             memDisp = s32();
             memDispShown = true;
+        }
+    }
+
+    /** mov to/from control and debug registers: the ModRM rm is a register whatever mod says. */
+    void modrmRegisterOnly() {
+        if (!hasModrm) {
+            hasModrm = true;
+            int m = u8();
+            reg = (m >> 3) & 7;
+            rm = m & 7;
+            mod = 3;
         }
     }
 
@@ -532,15 +560,15 @@ final class Decoding {
                 }
             }
             case "Cq" -> {
-                modrm();
+                modrmRegisterOnly();
                 reg("cr" + regNum());
             }
             case "Dq" -> {
-                modrm();
+                modrmRegisterOnly();
                 reg("db" + regNum());
             }
             case "Rq" -> {
-                modrm();
+                modrmRegisterOnly();
                 reg(Regs.R64[rmNum()]);
             }
             case "Ob", "Ov" -> {
@@ -552,7 +580,7 @@ final class Decoding {
                 add(new Operand.Mem(seg(), null, null, 1, a, size), new Decoded.Hint(true, 0, ""));
             }
             case "Xb", "Xv", "Xz", "Xbx" -> {
-                int size = s.equals("Xb") || s.equals("Xbx") ? 1 : s.equals("Xz") ? (osz() == 2 ? 2 : 4) : osz();
+                int size = s.equals("Xb") || s.equals("Xbx") ? 1 : s.equals("Xz") ? zSize() : osz();
                 if (suffixSize == 0) {
                     suffixSize = size;
                 }
@@ -568,7 +596,7 @@ final class Decoding {
                 add(new Operand.Mem(sg != null ? sg : "ds", base, null, 1, 0, size));
             }
             case "Yb", "Yv", "Yz" -> {
-                int size = s.equals("Yb") ? 1 : s.equals("Yz") ? (osz() == 2 ? 2 : 4) : osz();
+                int size = s.equals("Yb") ? 1 : s.equals("Yz") ? zSize() : osz();
                 if (suffixSize == 0) {
                     suffixSize = size;
                 }
@@ -815,6 +843,12 @@ final class Decoding {
         } else if (m.endsWith("@")) {
             m = m.substring(0, m.length() - 1) + suffix(suffixSize == 0 ? 4 : suffixSize);
         }
+        bndBranch = isBranch && !m.startsWith("loop") && !m.startsWith("j") || m.startsWith("j") && !m.endsWith("cxz")
+                || isIndirectBranch && !m.startsWith("l");
+        if (isBranch && m.startsWith("loop") && p67 >= 0) {
+            pfxUsed[p67] = true;
+            m += "l";
+        }
         if (isBranch && (m.startsWith("j") && !m.startsWith("jmp") || m.startsWith("loop"))) {
             boolean cs = false;
             boolean ds = false;
@@ -856,12 +890,12 @@ final class Decoding {
             case 0xf0 -> "lock";
             case 0xf3 -> isString && !(m.startsWith("cmps") || m.startsWith("scas")) ? "rep"
                     : hle(m, true) ? "xrelease" : "repz";
-            case 0xf2 -> isBranch || isIndirectBranch && !m.startsWith("l") ? "bnd" : hle(m, false) ? "xacquire" : "repnz";
+            case 0xf2 -> bndBranch ? "bnd" : hle(m, false) ? "xacquire" : "repnz";
             case 0x66 -> "data16";
             case 0x67 -> "addr32";
             case 0x2e -> "cs";
             case 0x36 -> "ss";
-            case 0x3e -> isIndirectBranch ? "notrack" : "ds";
+            case 0x3e -> isIndirectBranch && !m.startsWith("l") ? "notrack" : "ds";
             case 0x26 -> "es";
             case 0x64 -> "fs";
             case 0x65 -> "gs";

@@ -27,6 +27,10 @@ final class LegacyMaps {
                 d.pfxUsed[d.p66] = true;
                 d.setMnem("leavew");
             }
+            if (op == 0xc8 && d.p66 >= 0) {
+                d.pfxUsed[d.p66] = true;
+                d.setMnem("enterw");
+            }
             if (op == 0xc8) {
                 d.noReverse = true;
             }
@@ -75,8 +79,9 @@ final class LegacyMaps {
                         d.entry("ljmp M");
                     }
                     case 6 -> {
-                        d.setMnem("push");
-                        d.eOperand(d.osz64());
+                        int size = d.osz64();
+                        d.setMnem(size == 2 && d.mod != 3 ? "pushw" : "push");
+                        d.eOperand(size);
                     }
                     default -> throw X86Decoder.bad();
                 }
@@ -101,8 +106,9 @@ final class LegacyMaps {
                 if (d.reg != 0) {
                     throw X86Decoder.bad();
                 }
-                d.setMnem("pop");
-                d.eOperand(d.osz64());
+                int size = d.osz64();
+                d.setMnem(size == 2 && d.mod != 3 ? "popw" : "pop");
+                d.eOperand(size);
             }
             case "#movimm" -> {
                 if (d.w()) {
@@ -186,8 +192,10 @@ final class LegacyMaps {
 
     static void branchIndirect(Decoding d, String m) {
         d.isIndirectBranch = true;
-        d.setMnem(m);
-        d.eOperand(d.osz64());
+        d.modrm();
+        int size = d.osz64();
+        d.setMnem(size == 2 && d.mod != 3 ? m + "w" : m);
+        d.eOperand(size);
     }
 
     static void twoByte(Decoding d, int op) {

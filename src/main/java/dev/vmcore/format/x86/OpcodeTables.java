@@ -233,13 +233,14 @@ final class OpcodeTables {
 
     /** An integer SIMD op: MMX without prefix, SSE with 66. */
     private static void pint(int map, int op, String m, String ops) {
-        put(map, op, "L!" + m + " " + ops.replace("Vx", "Pq").replace("Hx,", "").replace("Wx", "Qq")
-                .replace("Ux", "Nq"), m + " " + ops, null, null);
+        String mmx = ops.replace("Vx", "Pq").replace("Hx,", "").replace("Wx", "Qq").replace("Wdq", "Qq")
+                .replace("Ux", "Nq");
+        put(map, op, "L!" + m + " " + mmx, m + " " + ops, null, null);
     }
 
     static {
-        put(1, 0x10, "movups Vx,Wx", "movupd Vx,Wx", "movss Vx,Hmss,Wss", "movsd Vx,Hmsd,Wsd");
-        put(1, 0x11, "movups Wx,Vx", "movupd Wx,Vx", "movss Wss,Hmss,Vx", "movsd Wsd,Hmsd,Vx");
+        put(1, 0x10, "movups Vx,Wx", "movupd Vx,Wx", "movss Vdq,Hmss,Wss", "movsd Vdq,Hmsd,Wsd");
+        put(1, 0x11, "movups Wx,Vx", "movupd Wx,Vx", "movss Wss,Hmss,Vdq", "movsd Wsd,Hmsd,Vdq");
         put(1, 0x12, "#movlps", "movlpd Vx,Hx,Mq", "movsldup Vx,Wx", "movddup Vx,Wx");
         put(1, 0x13, "movlps Mq,Vx", "movlpd Mq,Vx", null, null);
         put(1, 0x14, "unpcklps Vx,Hx,Wx", "unpcklpd Vx,Hx,Wx", null, null);
@@ -248,14 +249,15 @@ final class OpcodeTables {
         put(1, 0x17, "movhps Mq,Vx", "movhpd Mq,Vx", null, null);
         put(1, 0x28, "movaps Vx,Wx", "movapd Vx,Wx", null, null);
         put(1, 0x29, "movaps Wx,Vx", "movapd Wx,Vx", null, null);
-        put(1, 0x2a, "L!cvtpi2ps Vx,Qq", "L!cvtpi2pd Vx,Qq", "cvtsi2ss~ Vx,Hss,Ey", "cvtsi2sd~ Vx,Hsd,Ey");
+        put(1, 0x2a, "L!cvtpi2ps Vx,Qq", "L!cvtpi2pd Vx,Qq", "cvtsi2ss~ Vdq,Hss,Ey", "cvtsi2sd~ Vdq,Hsd,Ey");
         put(1, 0x2b, "movntps Mx,Vx", "movntpd Mx,Vx", null, null);
         put(1, 0x2c, "L!cvttps2pi Pq,Wq", "L!cvttpd2pi Pq,Wx", "cvttss2si Gy,Wss", "cvttsd2si Gy,Wsd");
         put(1, 0x2d, "L!cvtps2pi Pq,Wq", "L!cvtpd2pi Pq,Wx", "cvtss2si Gy,Wss", "cvtsd2si Gy,Wsd");
-        put(1, 0x2e, "ucomiss Vx,Wss", "ucomisd Vx,Wsd", null, null);
-        put(1, 0x2f, "comiss Vx,Wss", "comisd Vx,Wsd", null, null);
+        put(1, 0x2e, "ucomiss Vdq,Wss", "ucomisd Vdq,Wsd", null, null);
+        put(1, 0x2f, "comiss Vdq,Wss", "comisd Vdq,Wsd", null, null);
         put(1, 0x50, "movmskps Gd,Ux", "movmskpd Gd,Ux", null, null);
-        String[] arith = {"sqrt", "rsqrt", "rcp", "and", "andn", "or", "xor", "add", "mul", null, null, "sub", "min", "div", "max"};
+        String[] arith = {"sqrt", "rsqrt", "rcp", "and", "andn", "or", "xor", "add", "mul", null, null, "sub", "min",
+            "div", "max"};
         for (int i = 0; i < arith.length; i++) {
             String m = arith[i];
             if (m == null) {
@@ -266,9 +268,9 @@ final class OpcodeTables {
             boolean unary = i <= 2;
             String h = unary ? "" : "Hx,";
             put(1, op, m + "ps Vx," + h + "Wx", i == 1 || i == 2 ? null : m + "pd Vx," + h + "Wx",
-                    logic ? null : m + "ss Vx,Hss,Wss", logic || i == 1 || i == 2 ? null : m + "sd Vx,Hsd,Wsd");
+                    logic ? null : m + "ss Vdq,Hss,Wss", logic || i == 1 || i == 2 ? null : m + "sd Vdq,Hsd,Wsd");
         }
-        put(1, 0x5a, "cvtps2pd Vx,Wq", "cvtpd2ps Vx,Wx", "cvtss2sd Vx,Hx,Wss", "cvtsd2ss Vx,Hx,Wsd");
+        put(1, 0x5a, "cvtps2pd Vx,Wq", "cvtpd2ps Vx,Wx", "cvtss2sd Vdq,Hdq,Wss", "cvtsd2ss Vdq,Hdq,Wsd");
         put(1, 0x5b, "cvtdq2ps Vx,Wx", "cvtps2dq Vx,Wx", "cvttps2dq Vx,Wx", null);
         String[] p60 = {"punpcklbw", "punpcklwd", "punpckldq", "packsswb", "pcmpgtb", "pcmpgtw", "pcmpgtd", "packuswb",
             "punpckhbw", "punpckhwd", "punpckhdq", "packssdw"};
@@ -296,7 +298,7 @@ final class OpcodeTables {
         put(1, 0x92, "V!#kmov", "V!#kmov", null, "V!#kmov");
         put(1, 0x93, "V!#kmov", "V!#kmov", null, "V!#kmov");
         put(1, 0xae, "V!#vgrp15", null, null, null);
-        put(1, 0xc2, "cmpps Vx,Hx,Wx,Ib", "cmppd Vx,Hx,Wx,Ib", "cmpss Vx,Hx,Wss,Ib", "cmpsd Vx,Hx,Wsd,Ib");
+        put(1, 0xc2, "cmpps Vx,Hx,Wx,Ib", "cmppd Vx,Hx,Wx,Ib", "cmpss Vdq,Hdq,Wss,Ib", "cmpsd Vdq,Hdq,Wsd,Ib");
         put(1, 0xc4, "L!pinsrw Pq,Ed,Ib", "pinsrw Vx,Hx,Ed,Ib", null, null);
         put(1, 0xc5, "L!pextrw Gd,Nq,Ib", "pextrw Gd,Ux,Ib", null, null);
         put(1, 0xc6, "shufps Vx,Hx,Wx,Ib", "shufpd Vx,Hx,Wx,Ib", null, null);
@@ -309,7 +311,9 @@ final class OpcodeTables {
             "psubb", "psubw", "psubd", "psubq", "paddb", "paddw", "paddd", null};
         for (int i = 0; i < pd.length; i++) {
             if (pd[i] != null) {
-                pint(1, 0xd0 + i, pd[i], "Vx,Hx,Wx");
+                boolean shiftByXmm = pd[i].startsWith("ps") && (pd[i].contains("l") || pd[i].contains("ra"))
+                        && !pd[i].startsWith("psub") && !pd[i].startsWith("psad");
+                pint(1, 0xd0 + i, pd[i], shiftByXmm ? "Vx,Hx,Wdq" : "Vx,Hx,Wx");
             }
         }
         put(1, 0xd6, null, "movq Wq,Vx", "L!movq2dq Vx,Nq", "L!movdq2q Pq,Ux");
@@ -395,8 +399,8 @@ final class OpcodeTables {
         put(3, 0x06, null, "V!vperm2f128 Vx,Hx,Wx,Ib", null, null);
         put(3, 0x08, null, "roundps Vx,Wx,Ib", null, null);
         put(3, 0x09, null, "roundpd Vx,Wx,Ib", null, null);
-        put(3, 0x0a, null, "roundss Vx,Hx,Wss,Ib", null, null);
-        put(3, 0x0b, null, "roundsd Vx,Hx,Wsd,Ib", null, null);
+        put(3, 0x0a, null, "roundss Vdq,Hdq,Wss,Ib", null, null);
+        put(3, 0x0b, null, "roundsd Vdq,Hdq,Wsd,Ib", null, null);
         put(3, 0x0c, null, "blendps Vx,Hx,Wx,Ib", null, null);
         put(3, 0x0d, null, "blendpd Vx,Hx,Wx,Ib", null, null);
         put(3, 0x0e, null, "pblendw Vx,Hx,Wx,Ib", null, null);

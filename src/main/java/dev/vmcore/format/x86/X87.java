@@ -71,8 +71,9 @@ final class X87 {
                 String[] g = {"fcmovnb", "fcmovne", "fcmovnbe", "fcmovnu"};
                 if (r < 4) {
                     twoSt(d, g[r], "st", st);
-                } else if (r == 4 && (i == 0 || i == 1 || i == 4)) {
-                    d.setMnem(i == 0 ? "fneni(8087 only)" : i == 1 ? "fndisi(8087 only)" : "fnsetpm(287 only)");
+                } else if (r == 4 && (i == 0 || i == 1 || i == 4 || i == 5)) {
+                    d.setMnem(new String[] {"fneni(8087 only)", "fndisi(8087 only)", null, null, "fnsetpm(287 only)",
+                        "frstpm(287 only)"}[i]);
                 } else if (r == 4 && i == 2) {
                     d.setMnem("fnclex");
                 } else if (r == 4 && i == 3) {
