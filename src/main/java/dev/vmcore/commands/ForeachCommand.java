@@ -55,6 +55,9 @@ final class ForeachCommand implements Command {
         }
         Tasks tasks = Tasks.read(call.session());
         List<TaskInfo> chosen = select(tasks.all(), args.subList(0, at));
+        if (chosen.isEmpty()) {
+            throw new CommandException("foreach: no task matches " + String.join(" ", args.subList(0, at)));
+        }
         Optional<TaskInfo> panic = CurrentContext.panicTask(call.session(), tasks.all());
         BtCommand.print(call, req, chosen, panic);
     }
