@@ -63,8 +63,11 @@ public final class FaultAnalyzer {
         List<String> log = logLines();
         Optional<OopsLines> oops = OopsLines.find(log);
         Tasks tasks = Tasks.read(session);
-        TaskInfo task = Panic.panicTask(tasks.all(), Panic.panicCpu(symbols, mem))
-                .orElseThrow(() -> new VmcoreException("analyze: no panic task (panic_cpu unset): nothing to analyze"));
+        var cpu = Panic.panicCpu(symbols, mem);
+        TaskInfo task = (cpu.isPresent() ? Panic.panicTask(tasks.all(), cpu)
+                : Panic.panicTaskWithoutPanicCpu(tasks.all(), logRecords(), session.dump().cpuNotes()))
+                .orElseThrow(() -> new VmcoreException("analyze: no panic task (no panic_cpu, no oops task line): nothing"
+                        + " to analyze"));
         StackTrace trace = new TaskBacktrace(session).of(task, true);
         int at = oopsFrame(trace);
         if (at < 0) {
@@ -378,13 +381,16 @@ public final class FaultAnalyzer {
     }
 
     private List<String> logLines() {
+        return logRecords().stream().map(LogRecord::text).flatMap(String::lines).toList();
+    }
+
+    private List<LogRecord> logRecords() {
         Optional<VmcoreInfo> info = session.vmcoreInfo();
         if (info.isEmpty()) {
             return List.of();
         }
         try {
-            return Printk.read(info.get(), mem).map(l -> l.records().stream().map(LogRecord::text)
-                    .flatMap(String::lines).toList()).orElse(List.of());
+            return Printk.read(info.get(), mem).map(Printk.Log::records).orElse(List.of());
         } catch (VmcoreException e) {
             return List.of();
         }

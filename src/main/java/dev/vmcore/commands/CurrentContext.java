@@ -1,9 +1,12 @@
 package dev.vmcore.commands;
 
+import dev.vmcore.kernel.LogRecord;
 import dev.vmcore.kernel.Panic;
+import dev.vmcore.kernel.Printk;
 import dev.vmcore.kernel.TaskInfo;
 import dev.vmcore.kernel.Tasks;
 import dev.vmcore.program.Session;
+import dev.vmcore.util.VmcoreException;
 
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,18 @@ final class CurrentContext {
     /** The panic task, when panic_cpu names a CPU whose running task is known. */
     static Optional<TaskInfo> panicTask(Session s, List<TaskInfo> tasks) {
         OptionalInt cpu = Panic.panicCpu(s.symbols(), s.kernelMemory());
-        return Panic.panicTask(tasks, cpu);
+        if (cpu.isPresent()) {
+            return Panic.panicTask(tasks, cpu);
+        }
+        // No panic_cpu: the oops's own task line, or kdump's notes.
+        List<LogRecord> log = s.vmcoreInfo().flatMap(i -> {
+            try {
+                return Printk.read(i, s.kernelMemory()).map(Printk.Log::records);
+            } catch (VmcoreException e) {
+                return Optional.empty();
+            }
+        }).orElse(List.of());
+        return Panic.panicTaskWithoutPanicCpu(tasks, log, s.dump().cpuNotes());
     }
 
     /** The current context: set's choice, else the panic task. */

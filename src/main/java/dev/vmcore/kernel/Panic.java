@@ -1,5 +1,6 @@
 package dev.vmcore.kernel;
 
+import dev.vmcore.dump.CpuNote;
 import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
@@ -8,6 +9,8 @@ import dev.vmcore.util.VmcoreException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The crash itself: the panic message as crash's get_panicmsg finds it in the log, the CPU that
@@ -56,6 +59,39 @@ public final class Panic {
         } catch (VmcoreException e) {
             return OptionalInt.empty();
         }
+    }
+
+    /** The oops's task line: "CPU: 1 PID: 98 Comm: insmod" (6.12 adds "UID: 0" before PID). */
+    private static final Pattern TASK_LINE = Pattern.compile("CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: ");
+
+    /**
+     * The panic task when panic_cpu names none (a dump taken without panic(), or an old kernel):
+     * the CPU and PID of the last oops's task line in the log; else, when the CPU notes come from
+     * the kernel (kdump's crash_save_cpu writes the running task's pid into each NT_PRSTATUS; QEMU
+     * writes no pids), the one CPU whose note names a task other than its idle task.
+     */
+    public static Optional<TaskInfo> panicTaskWithoutPanicCpu(List<TaskInfo> tasks, List<LogRecord> log,
+                                                              List<CpuNote> notes) {
+        for (int i = log.size() - 1; i >= 0; i--) {
+            Matcher m = TASK_LINE.matcher(log.get(i).text());
+            if (m.find()) {
+                int cpu = Integer.parseInt(m.group(1));
+                int pid = Integer.parseInt(m.group(2));
+                Optional<TaskInfo> t = tasks.stream().filter(x -> x.active() && x.cpu() == cpu && x.pid() == pid).findFirst();
+                if (t.isPresent()) {
+                    return t;
+                }
+            }
+        }
+        if (notes.stream().anyMatch(n -> n.kind().equals("QEMU"))) {
+            return Optional.empty();
+        }
+        List<Integer> pids = notes.stream().filter(n -> n.kind().equals("NT_PRSTATUS") && n.pid() > 0).map(CpuNote::pid)
+                .distinct().toList();
+        if (pids.size() != 1) {
+            return Optional.empty();
+        }
+        return tasks.stream().filter(x -> x.active() && x.pid() == pids.get(0)).findFirst();
     }
 
     /** The panic task: the task running (rq->curr) on the panicking CPU. */
