@@ -63,9 +63,7 @@ public final class FaultAnalyzer {
         List<String> log = logLines();
         Optional<OopsLines> oops = OopsLines.find(log);
         Tasks tasks = Tasks.read(session);
-        var cpu = Panic.panicCpu(symbols, mem);
-        TaskInfo task = (cpu.isPresent() ? Panic.panicTask(tasks.all(), cpu)
-                : Panic.panicTaskWithoutPanicCpu(tasks.all(), logRecords(), session.dump().cpuNotes()))
+        TaskInfo task = Panic.panicTask(session, tasks.all())
                 .orElseThrow(() -> new VmcoreException("analyze: no panic task (no panic_cpu, no oops task line): nothing"
                         + " to analyze"));
         StackTrace trace = new TaskBacktrace(session).of(task, true);

@@ -149,7 +149,7 @@ final class BtCommand implements Command {
             }
         }
         Tasks tasks = Tasks.read(call.session());
-        Optional<TaskInfo> panic = CurrentContext.panicTask(call.session(), tasks.all());
+        Optional<TaskInfo> panic = Panic.panicTask(call.session(), tasks.all());
         print(call, req, choose(call, req, tasks, panic), panic);
     }
 
@@ -185,11 +185,11 @@ final class BtCommand implements Command {
                 if (!first) {
                     out.println("");
                 }
-                BtText text = new BtText(call, req, out);
+                BtText text = new BtText(call, req, out, backtraces.backtracer());
                 if (req.has('e')) {
-                    text.exceptionFrames(t, backtraces.backtracer());
+                    text.exceptionFrames(t);
                 } else if (req.has('t') || req.has('T')) {
-                    text.textSymbols(t, trace, backtraces.backtracer());
+                    text.textSymbols(t, trace);
                 } else {
                     text.task(t, trace);
                 }
@@ -256,8 +256,10 @@ final class BtCommand implements Command {
         private final Printer out;
         private final SymbolTable symbols;
         private final AddressSpace mem;
+        private final Backtracer backtracer;
 
-        BtText(Invocation call, Request req, Printer out) {
+        BtText(Invocation call, Request req, Printer out, Backtracer backtracer) {
+            this.backtracer = backtracer;
             this.call = call;
             this.req = req;
             this.out = out;
@@ -317,7 +319,7 @@ final class BtCommand implements Command {
                 return;
             }
             long from = last.hasSlot() ? last.slot() + 8 : last.sp();
-            List<StackScan.TextWord> words = new TaskBacktrace(call.session()).backtracer().scan()
+            List<StackScan.TextWord> words = backtracer.scan()
                     .textWords(from, region.end());
             if (words.isEmpty()) {
                 return;
@@ -331,12 +333,12 @@ final class BtCommand implements Command {
         }
 
         /** bt -e: every plausible pt_regs on the task's own stack, lowest first, as crash lists them. */
-        void exceptionFrames(TaskInfo t, Backtracer bt) {
+        void exceptionFrames(TaskInfo t) {
             out.println(TaskCommand.header(t));
-            StackLayout stacks = bt.stacks(t.address(), t.cpu());
+            StackLayout stacks = backtracer.stacks(t.address(), t.cpu());
             StackRegion task = stacks.task().orElseThrow(() -> new CommandException("bt: task "
                     + Long.toHexString(t.address()) + " has no readable stack pointer"));
-            for (PtRegs r : bt.scan().exceptionFrames(task, stacks)) {
+            for (PtRegs r : backtracer.scan().exceptionFrames(task, stacks)) {
                 out.println("");
                 out.println(String.format("  %s-MODE EXCEPTION FRAME AT: %016x", r.userMode() ? "USER" : "KERNEL", r.address()));
                 registers(r, null);
@@ -347,13 +349,13 @@ final class BtCommand implements Command {
          * bt -t/-T: the text addresses stored on each stack the unwind went through, from the first
          * frame (-t) or the stack's bottom (-T) up; the trace's exception frames in place.
          */
-        void textSymbols(TaskInfo t, StackTrace trace, Backtracer bt) {
+        void textSymbols(TaskInfo t, StackTrace trace) {
             out.println(TaskCommand.header(t));
             List<Frame> frames = trace.frames();
             Frame first = frames.get(0);
             out.println(String.format("              START: %s at %016x", symbolOf(symbols, nameAddress(first))
                     .map(Symbol::name).orElse(String.format("%x", first.ip())), first.ip()));
-            StackLayout stacks = bt.stacks(t.address(), t.cpu());
+            StackLayout stacks = backtracer.stacks(t.address(), t.cpu());
             List<StackRegion> visited = new ArrayList<>();
             for (Frame f : frames) {
                 if (f.stack() != null && !visited.contains(f.stack())) {
@@ -382,7 +384,7 @@ final class BtCommand implements Command {
                     from = entered.map(f -> f.hasSlot() ? f.slot() : f.sp()).orElse(r.start());
                 }
                 long to = r.name().equals("IRQ") ? r.end() - 8 : r.end();
-                for (StackScan.TextWord w : bt.scan().textWords(from, to)) {
+                for (StackScan.TextWord w : backtracer.scan().textWords(from, to)) {
                     Optional<Symbol> s = symbolOf(symbols, w.value());
                     out.println(String.format("  [%016x] %s at %016x%s", w.slot(),
                             s.map(Symbol::name).orElse("?"), w.value(),

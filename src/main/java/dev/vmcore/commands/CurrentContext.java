@@ -1,17 +1,13 @@
 package dev.vmcore.commands;
 
-import dev.vmcore.kernel.LogRecord;
 import dev.vmcore.kernel.Panic;
-import dev.vmcore.kernel.Printk;
 import dev.vmcore.kernel.TaskInfo;
 import dev.vmcore.kernel.Tasks;
 import dev.vmcore.program.Session;
-import dev.vmcore.util.VmcoreException;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** crash's current context: the task `set` chose, else the panic task (the task running on panic_cpu). */
@@ -25,23 +21,6 @@ final class CurrentContext {
     private CurrentContext() {
     }
 
-    /** The panic task, when panic_cpu names a CPU whose running task is known. */
-    static Optional<TaskInfo> panicTask(Session s, List<TaskInfo> tasks) {
-        OptionalInt cpu = Panic.panicCpu(s.symbols(), s.kernelMemory());
-        if (cpu.isPresent()) {
-            return Panic.panicTask(tasks, cpu);
-        }
-        // No panic_cpu: the oops's own task line, or kdump's notes.
-        List<LogRecord> log = s.vmcoreInfo().flatMap(i -> {
-            try {
-                return Printk.read(i, s.kernelMemory()).map(Printk.Log::records);
-            } catch (VmcoreException e) {
-                return Optional.empty();
-            }
-        }).orElse(List.of());
-        return Panic.panicTaskWithoutPanicCpu(tasks, log, s.dump().cpuNotes());
-    }
-
     /** The current context: set's choice, else the panic task. */
     static Optional<TaskInfo> current(Session s, Tasks tasks) {
         OptionalLong chosen = s.contextTask();
@@ -51,7 +30,7 @@ final class CurrentContext {
                 return t;
             }
         }
-        return panicTask(s, tasks.all());
+        return Panic.panicTask(s, tasks.all());
     }
 
     /** crash's task_state_string(..., VERBOSE) for the two-letter state. */

@@ -1,5 +1,6 @@
 package dev.vmcore.commands;
 
+import dev.vmcore.kernel.Panic;
 import dev.vmcore.kernel.TaskInfo;
 import dev.vmcore.kernel.Tasks;
 
@@ -58,7 +59,7 @@ final class ForeachCommand implements Command {
         if (chosen.isEmpty()) {
             throw new CommandException("foreach: no task matches " + String.join(" ", args.subList(0, at)));
         }
-        Optional<TaskInfo> panic = CurrentContext.panicTask(call.session(), tasks.all());
+        Optional<TaskInfo> panic = Panic.panicTask(call.session(), tasks.all());
         BtCommand.print(call, req, chosen, panic);
     }
 

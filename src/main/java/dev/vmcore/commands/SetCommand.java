@@ -1,5 +1,6 @@
 package dev.vmcore.commands;
 
+import dev.vmcore.kernel.Panic;
 import dev.vmcore.kernel.TaskInfo;
 import dev.vmcore.kernel.Tasks;
 
@@ -57,7 +58,7 @@ final class SetCommand implements Command {
             t = hits.get(0);
             call.session().setContextTask(t.address());
         }
-        Optional<TaskInfo> panic = CurrentContext.panicTask(call.session(), tasks.all());
+        Optional<TaskInfo> panic = Panic.panicTask(call.session(), tasks.all());
         String activity = !t.active() ? "" : panic.map(p -> p.address() == t.address()).orElse(false) ? "(PANIC)" : "(ACTIVE)";
         Printer out = call.out();
         if (out.isJson()) {

@@ -2,6 +2,7 @@ package dev.vmcore.kernel;
 
 import dev.vmcore.dump.CpuNote;
 import dev.vmcore.memory.AddressSpace;
+import dev.vmcore.program.Session;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
 import dev.vmcore.util.VmcoreException;
@@ -92,6 +93,25 @@ public final class Panic {
             return Optional.empty();
         }
         return tasks.stream().filter(x -> x.active() && x.pid() == pids.get(0)).findFirst();
+    }
+
+    /**
+     * The panic task of a session: the task running on panic_cpu; without panic_cpu, what
+     * {@link #panicTaskWithoutPanicCpu} finds in the log and the CPU notes (the log is read only then).
+     */
+    public static Optional<TaskInfo> panicTask(Session session, List<TaskInfo> tasks) {
+        OptionalInt cpu = panicCpu(session.symbols(), session.kernelMemory());
+        if (cpu.isPresent()) {
+            return panicTask(tasks, cpu);
+        }
+        List<LogRecord> log = session.vmcoreInfo().flatMap(i -> {
+            try {
+                return Printk.read(i, session.kernelMemory()).map(Printk.Log::records);
+            } catch (VmcoreException e) {
+                return Optional.empty();
+            }
+        }).orElse(List.of());
+        return panicTaskWithoutPanicCpu(tasks, log, session.dump().cpuNotes());
     }
 
     /** The panic task: the task running (rq->curr) on the panicking CPU. */

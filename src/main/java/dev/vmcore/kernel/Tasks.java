@@ -148,17 +148,18 @@ public final class Tasks {
             long initTask = symbol("init_task");
             Map<Long, Boolean> seen = new LinkedHashMap<>(); // task -> idle
             Map<Long, Integer> activeCpu = new HashMap<>();
-            Optional<Long> rq = symbols.find("runqueues").map(s -> s.address());
-            Optional<Type> rqType = session.kernelTypes().findType("struct rq");
             for (int cpu = 0; cpu < perCpuOffsets.length; cpu++) {
-                if (rq.isEmpty() || rqType.isEmpty()) {
-                    break;
-                }
-                long base = rq.get() + perCpuOffsets[cpu];
                 try {
-                    Types.offsetOf(rqType.get(), "idle").ifPresent(o -> seen.put(mem.readLong(base + o), true));
-                    int c = cpu;
-                    Types.offsetOf(rqType.get(), "curr").ifPresent(o -> activeCpu.put(mem.readLong(base + o), c));
+                    Optional<RunqueueTasks> r = runqueue(cpu);
+                    if (r.isEmpty()) {
+                        break;
+                    }
+                    if (r.get().idle() != 0) {
+                        seen.put(r.get().idle(), true);
+                    }
+                    if (r.get().curr() != 0) {
+                        activeCpu.put(r.get().curr(), cpu);
+                    }
                 } catch (VmcoreException e) {
                     problems.add("runqueue of CPU " + cpu + " unreadable: " + e.getMessage());
                 }
@@ -187,25 +188,34 @@ public final class Tasks {
         }
 
         Optional<TaskInfo> running(int cpu) {
-            Optional<Long> rq = symbols.find("runqueues").map(x -> x.address());
-            Optional<Type> rqType = session.kernelTypes().findType("struct rq");
-            if (rq.isEmpty() || rqType.isEmpty() || cpu < 0 || cpu >= perCpuOffsets.length) {
-                return Optional.empty();
-            }
-            Optional<Long> currOff = Types.offsetOf(rqType.get(), "curr");
-            Optional<Long> idleOff = Types.offsetOf(rqType.get(), "idle");
-            if (currOff.isEmpty()) {
-                return Optional.empty();
-            }
             try {
-                long base = rq.get() + perCpuOffsets[cpu];
-                long curr = mem.readLong(base + currOff.get());
-                boolean idle = idleOff.isPresent() && mem.readLong(base + idleOff.get()) == curr;
-                Raw raw = readRaw(curr, idle, true);
+                Optional<RunqueueTasks> r = cpu >= 0 && cpu < perCpuOffsets.length ? runqueue(cpu) : Optional.empty();
+                if (r.isEmpty() || r.get().curr() == 0) {
+                    return Optional.empty();
+                }
+                Raw raw = readRaw(r.get().curr(), r.get().curr() == r.get().idle(), true);
                 return Optional.of(finish(raw, List.of(raw)));
             } catch (VmcoreException e) {
                 return Optional.empty();
             }
+        }
+
+        /** A runqueue's running task (rq->curr) and idle task (rq->idle); 0 for a member the types lack. */
+        private record RunqueueTasks(long curr, long idle) {
+        }
+
+        /** {@code cpu}'s runqueue tasks; empty when the kernel has no runqueues symbol or struct rq type. */
+        private Optional<RunqueueTasks> runqueue(int cpu) {
+            Optional<Long> rq = symbols.find("runqueues").map(x -> x.address());
+            Optional<Type> rqType = session.kernelTypes().findType("struct rq");
+            if (rq.isEmpty() || rqType.isEmpty()) {
+                return Optional.empty();
+            }
+            long base = rq.get() + perCpuOffsets[cpu];
+            Optional<Long> curr = Types.offsetOf(rqType.get(), "curr");
+            Optional<Long> idle = Types.offsetOf(rqType.get(), "idle");
+            return Optional.of(new RunqueueTasks(curr.isPresent() ? mem.readLong(base + curr.get()) : 0,
+                    idle.isPresent() ? mem.readLong(base + idle.get()) : 0));
         }
 
         /** A task's threads, the leader among them; empty when the task has no thread list member. */

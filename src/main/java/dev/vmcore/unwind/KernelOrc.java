@@ -90,10 +90,10 @@ public final class KernelOrc implements OrcLookup {
                     ips, ipsEnd));
         }
         AddressSpace mem = session.kernelMemory();
-        OrcFormat format = detectFormat(k.find("__start_orc_header").isPresent(),
-                new MemorySource("kernel ORC entries", mem, entries, count * OrcTable.ENTRY_SIZE), (int) count);
+        MemorySource entryBytes = new MemorySource("kernel ORC entries", mem, entries, count * OrcTable.ENTRY_SIZE);
+        OrcFormat format = detectFormat(k.find("__start_orc_header").isPresent(), entryBytes, (int) count);
         OrcTable table = new OrcTable("kernel ORC", new MemorySource("kernel ORC ips", mem, ips, count * 4), ips,
-                new MemorySource("kernel ORC entries", mem, entries, count * OrcTable.ENTRY_SIZE), (int) count, format);
+                entryBytes, (int) count, format);
         return new KernelOrc(session, table, text, "kernel memory");
     }
 

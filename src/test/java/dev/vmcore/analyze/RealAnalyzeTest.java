@@ -1,7 +1,6 @@
 package dev.vmcore.analyze;
 
 import dev.vmcore.program.Session;
-import dev.vmcore.program.SessionInputs;
 import dev.vmcore.testdumps.TestDumps;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,8 +34,7 @@ class RealAnalyzeTest {
     Stream<DynamicTest> verdictFromTheDumpAlone() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")), Optional.empty(),
-                    List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 Verdict v = new FaultAnalyzer(s).analyze();
                 check(c, v, false);
                 if (c.name().equals("bug")) {
@@ -52,8 +49,7 @@ class RealAnalyzeTest {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
             Path ko = c.dir().resolve(c.module() + ".ko");
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.elf")),
-                    Optional.of(c.kernelDir().resolve("vmlinux")), List.of(ko)))) {
+            try (Session s = TestDumps.openWithVmlinux(c, "vmcore.elf", List.of(ko))) {
                 Verdict v = new FaultAnalyzer(s).analyze();
                 check(c, v, true);
                 Matcher rip = consoleRip(c);

@@ -1,5 +1,6 @@
 package dev.vmcore.analyze;
 
+import dev.vmcore.testdumps.Tools;
 import dev.vmcore.format.dwarf.Frame;
 import dev.vmcore.testdumps.TestDumps;
 import org.junit.jupiter.api.Assumptions;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +42,7 @@ class RealSymbolizeTest {
 
     private void check(TestDumps.Case c) throws Exception {
         TestDumps.require(c);
-        Assumptions.assumeTrue(tool("addr2line") && tool("readelf"), "binutils missing");
+        Assumptions.assumeTrue(Tools.onPath("addr2line") && Tools.onPath("readelf"), "binutils missing");
         Path vmlinux = c.kernelDir().resolve("vmlinux");
         Path ko = c.dir().resolve(c.module() + ".ko");
         List<String> text = Files.readAllLines(c.dir().resolve("console.log"), StandardCharsets.ISO_8859_1);
@@ -193,7 +193,7 @@ class RealSymbolizeTest {
             g.forEach(p -> cmd.add("0x" + Long.toHexString(p.offset())));
             List<String> cur = null;
             int k = 0;
-            for (String line : run(cmd)) {
+            for (String line : Tools.lines(cmd)) {
                 if (line.startsWith("0x") && !line.contains(":")) {
                     cur = new ArrayList<>();
                     out.put(g.get(k++), cur);
@@ -226,11 +226,11 @@ class RealSymbolizeTest {
 
         static ElfFacts read(Path file) {
             try {
-                List<String> header = run(List.of("readelf", "-hW", file.toString()));
+                List<String> header = Tools.lines(List.of("readelf", "-hW", file.toString()));
                 boolean rel = header.stream().anyMatch(l -> l.contains("REL (Relocatable file)"));
                 Map<String, String> sectionNames = new HashMap<>();
                 Map<String, Boolean> exec = new HashMap<>();
-                for (String l : run(List.of("readelf", "-SW", file.toString()))) {
+                for (String l : Tools.lines(List.of("readelf", "-SW", file.toString()))) {
                     int a = l.indexOf('[');
                     int b = l.indexOf(']');
                     if (a < 0 || b < a || !l.substring(a + 1, b).trim().matches("\\d+")) {
@@ -242,7 +242,7 @@ class RealSymbolizeTest {
                     exec.put(idx, f.length > 7 && f[6].contains("X"));
                 }
                 ElfFacts e = new ElfFacts(rel);
-                for (String l : run(List.of("readelf", "-sW", file.toString()))) {
+                for (String l : Tools.lines(List.of("readelf", "-sW", file.toString()))) {
                     String[] f = l.trim().split("\\s+");
                     if (f.length < 8 || !f[0].endsWith(":") || !(f[3].equals("FUNC") || f[3].equals("NOTYPE"))
                             || !Boolean.TRUE.equals(exec.get(f[6]))) {
@@ -269,19 +269,5 @@ class RealSymbolizeTest {
         }
     }
 
-    static boolean tool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    static List<String> run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-        return new String(out, StandardCharsets.UTF_8).lines().toList();
-    }
 }

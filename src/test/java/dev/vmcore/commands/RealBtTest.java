@@ -1,7 +1,6 @@
 package dev.vmcore.commands;
 
 import dev.vmcore.program.Session;
-import dev.vmcore.program.SessionInputs;
 import dev.vmcore.testdumps.TestDumps;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,12 +27,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class RealBtTest {
     private static Session dumpAlone(TestDumps.Case c) {
-        return Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")), Optional.empty(), List.of()));
+        return TestDumps.open(c, "vmcore.d31.zlib");
     }
 
     private static Session withVmlinux(TestDumps.Case c) {
-        return Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.elf")),
-                Optional.of(c.kernelDir().resolve("vmlinux")), List.of()));
+        return TestDumps.openWithVmlinux(c, "vmcore.elf", List.of());
     }
 
     private static Stream<DynamicTest> perCase(String reference, String command, boolean vmlinux) {
@@ -162,7 +159,7 @@ class RealBtTest {
             TestDumps.require(c);
             String first = null;
             for (String f : TestDumps.DUMP_FILES) {
-                try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve(f)), Optional.empty(), List.of()))) {
+                try (Session s = TestDumps.open(c, f)) {
                     String text = new CommandHarness(s).text("bt");
                     if (first == null) {
                         first = text;

@@ -1,13 +1,11 @@
 package dev.vmcore.commands;
 
 import dev.vmcore.program.Session;
-import dev.vmcore.program.SessionInputs;
 import dev.vmcore.testdumps.TestDumps;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,8 +22,7 @@ class RealDisTest {
     Stream<DynamicTest> disOfTheFaultingInstructionEqualsCrash() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             CrashReference ref = CrashReference.of(c, "dis-l-rip");
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.elf")),
-                    Optional.of(c.kernelDir().resolve("vmlinux")), List.of(c.dir().resolve(c.module() + ".ko"))))) {
+            try (Session s = TestDumps.openWithVmlinux(c, "vmcore.elf", List.of(c.dir().resolve(c.module() + ".ko")))) {
                 List<String> ours = new CommandHarness(s).text(ref.command()).lines().toList();
                 List<String> crash = ref.lines();
                 assertEquals(crash.size(), ours.size(), String.join("\n", ours));
@@ -42,8 +39,7 @@ class RealDisTest {
     Stream<DynamicTest> disOfAWholeFunction() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")), Optional.empty(),
-                    List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 var fn = s.symbols().find("panic").orElseThrow();
                 List<String> lines = new CommandHarness(s).text("dis panic").lines().toList();
                 assertTrue(lines.get(0).startsWith(String.format("0x%016x <panic>:\t", fn.address())), lines.get(0));

@@ -29,8 +29,7 @@ class RealPsCommandTest {
     Stream<DynamicTest> psEqualsCrashFromTheDumpAlone() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.empty(), List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 compare(c, s, "dump alone");
             }
         }));
@@ -40,8 +39,7 @@ class RealPsCommandTest {
     Stream<DynamicTest> psEqualsCrashWithVmlinux() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.of(c.kernelDir().resolve("vmlinux")), List.of()))) {
+            try (Session s = TestDumps.openWithVmlinux(c, "vmcore.d31.zlib", List.of())) {
                 compare(c, s, "with vmlinux");
             }
         }));
@@ -52,8 +50,7 @@ class RealPsCommandTest {
         return TestDumps.cases().stream().filter(c -> c.name().equals("null")).map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
             List<String> crash = Files.readAllLines(c.dir().resolve("crash/ps.txt"));
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.empty(), List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 CommandHarness h = new CommandHarness(s);
                 List<String> user = h.text("ps -u").lines().toList();
                 assertEquals(crash.stream().filter(l -> !l.endsWith("]")).toList(), user);
@@ -137,8 +134,7 @@ class RealPsCommandTest {
             String btHeader = Files.readAllLines(c.dir().resolve("crash/bt.txt")).get(0);
             String pid = btHeader.substring(5, 12).strip();
             String address = btHeader.substring(20, 36);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.empty(), List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 CommandHarness h = new CommandHarness(s);
                 String task = h.text("task " + pid);
                 assertEquals(btHeader + "\n" + h.text("struct task_struct " + address) + "\n", task);

@@ -4,7 +4,6 @@ import dev.vmcore.kernel.RunQueues;
 import dev.vmcore.kernel.TaskInfo;
 import dev.vmcore.kernel.Tasks;
 import dev.vmcore.program.Session;
-import dev.vmcore.program.SessionInputs;
 import dev.vmcore.testdumps.TestDumps;
 import dev.vmcore.types.Types;
 import org.junit.jupiter.api.DynamicTest;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.TestFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -32,8 +30,7 @@ class RealRunqTest {
     Stream<DynamicTest> runqEqualsCrashFromTheDumpAlone() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.empty(), List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 compare(c, s, "dump alone");
             }
         }));
@@ -43,8 +40,7 @@ class RealRunqTest {
     Stream<DynamicTest> runqEqualsCrashWithVmlinux() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.elf")),
-                    Optional.of(c.kernelDir().resolve("vmlinux")), List.of()))) {
+            try (Session s = TestDumps.openWithVmlinux(c, "vmcore.elf", List.of())) {
                 compare(c, s, "with vmlinux");
             }
         }));
@@ -55,8 +51,7 @@ class RealRunqTest {
     Stream<DynamicTest> cpuSelectionAndCurrentTasks() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.empty(), List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 CommandHarness h = new CommandHarness(s);
                 String all = h.text("runq");
                 String cpu1 = h.text("runq -c 1");
@@ -91,8 +86,7 @@ class RealRunqTest {
     Stream<DynamicTest> queuedTasksAreTheOnRqTasks() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.empty(), List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 RunQueues rq = RunQueues.read(s);
                 assertEquals(List.of(), rq.problems());
                 long onRq = Types.offsetOf(s.kernelTypes().findType("struct task_struct").orElseThrow(), "on_rq").orElseThrow();

@@ -2,7 +2,6 @@ package dev.vmcore.kernel;
 
 import dev.vmcore.dump.CpuNote;
 import dev.vmcore.program.Session;
-import dev.vmcore.program.SessionInputs;
 import dev.vmcore.testdumps.TestDumps;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -58,8 +57,7 @@ class PanicTaskTest {
     Stream<DynamicTest> fallbackAgreesWithPanicCpu() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")), Optional.empty(),
-                    List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 List<TaskInfo> tasks = Tasks.read(s).all();
                 Optional<TaskInfo> byCpu = Panic.panicTask(tasks, Panic.panicCpu(s.symbols(), s.kernelMemory()));
                 assertTrue(byCpu.isPresent());

@@ -1,5 +1,7 @@
 package dev.vmcore.testdumps;
 
+import dev.vmcore.program.Session;
+import dev.vmcore.program.SessionInputs;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the real test dumps are (see testdumps/LAYOUT.md) and what cases exist. Real-dump tests
@@ -73,5 +76,16 @@ public final class TestDumps {
             throw new AssertionError("test dump " + c + " missing under CI (run scripts/make-testdumps): " + c.dir());
         }
         Assumptions.assumeTrue(present, "test dump " + c + " not generated here (scripts/make-testdumps)");
+    }
+
+    /** A session on one of the case's dump files alone: symbols and types from kernel memory. */
+    public static Session open(Case c, String dump) {
+        return Session.open(new SessionInputs(List.of(c.dir().resolve(dump)), Optional.empty(), List.of()));
+    }
+
+    /** A session on one of the case's dump files with the debug vmlinux, and module debuginfo (dirs or .ko files). */
+    public static Session openWithVmlinux(Case c, String dump, List<Path> modules) {
+        return Session.open(new SessionInputs(List.of(c.dir().resolve(dump)), Optional.of(c.kernelDir().resolve("vmlinux")),
+                modules));
     }
 }

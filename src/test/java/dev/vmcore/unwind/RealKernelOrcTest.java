@@ -3,13 +3,11 @@ package dev.vmcore.unwind;
 import dev.vmcore.format.orc.OrcFormat;
 import dev.vmcore.format.orc.OrcTable;
 import dev.vmcore.program.Session;
-import dev.vmcore.program.SessionInputs;
 import dev.vmcore.testdumps.TestDumps;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,8 +23,7 @@ class RealKernelOrcTest {
     Stream<DynamicTest> vmlinuxAndMemoryTablesAgree() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.of(c.kernelDir().resolve("vmlinux")), List.of()))) {
+            try (Session s = TestDumps.openWithVmlinux(c, "vmcore.d31.zlib", List.of())) {
                 KernelOrc file = KernelOrc.of(s);
                 KernelOrc memory = KernelOrc.fromMemory(s);
                 assertEquals("vmlinux .orc_unwind", file.source());

@@ -3,13 +3,11 @@ package dev.vmcore.unwind;
 import dev.vmcore.kernel.TaskInfo;
 import dev.vmcore.kernel.Tasks;
 import dev.vmcore.program.Session;
-import dev.vmcore.program.SessionInputs;
 import dev.vmcore.testdumps.TestDumps;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -30,8 +28,7 @@ class RealKernelStacksTest {
     Stream<DynamicTest> everyCpuHasItsStacks() {
         return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
             TestDumps.require(c);
-            try (Session s = Session.open(new SessionInputs(List.of(c.dir().resolve("vmcore.d31.zlib")),
-                    Optional.empty(), List.of()))) {
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
                 Backtracer bt = new Backtracer(s);
                 List<TaskInfo> active = Tasks.read(s).all().stream().filter(TaskInfo::active).toList();
                 assertEquals(2, active.size());

@@ -1,5 +1,6 @@
 package dev.vmcore.format.dwarf;
 
+import dev.vmcore.testdumps.Tools;
 import dev.vmcore.format.elf.ElfSymbol;
 import dev.vmcore.format.elf.ElfSymbols;
 import dev.vmcore.testdumps.TestDumps;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,21 +28,7 @@ class RealDwarfTest {
         return p;
     }
 
-    private static boolean tool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    static List<String> run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-        return new String(out, StandardCharsets.UTF_8).lines().toList();
-    }
 
     /** Members (name -> offset) of the first depth-1 struct called {@code name} in readelf's dump, with its DIE offset. */
     static Map<String, Long> readelfStruct(List<String> dump, String name, long[] dieOffset) {
@@ -111,16 +96,16 @@ class RealDwarfTest {
             Map<String, Long> members = ourStruct(d, "oops_record", ours);
             assertEquals(0L, members.get("magic"));
             assertEquals(8L, members.get("name"));
-            if (tool("readelf")) {
+            if (Tools.onPath("readelf")) {
                 long[] theirs = new long[1];
-                List<String> dump = run(List.of("readelf", "--debug-dump=info", ko.toString()));
+                List<String> dump = Tools.lines(List.of("readelf", "--debug-dump=info", ko.toString()));
                 assertEquals(readelfStruct(dump, "oops_record", theirs), members);
                 assertEquals(theirs[0], ours[0]);
                 assertEquals(readelfStruct(dump, "list_head", theirs), ourStruct(d, "list_head", ours));
                 assertEquals(theirs[0], ours[0]);
             }
             assertFalse(d.index().find("oops_uaf_record").isEmpty() && d.index().find("oops_record").isEmpty());
-            if (tool("addr2line")) {
+            if (Tools.onPath("addr2line")) {
                 compareWithAddr2line(d, elf, ko, 200, kernel + " module", true);
             }
         }
@@ -161,7 +146,7 @@ class RealDwarfTest {
             System.out.printf("first symbolize (address map + line table + DIE walk) %d ms: %s%n",
                     (t4 - t3) / 1_000_000, f);
             assertFalse(f.isEmpty());
-            if (tool("addr2line")) {
+            if (Tools.onPath("addr2line")) {
                 compareWithAddr2line(d, elf, vmlinux, 200, "6.1 vmlinux", false);
             }
         }
@@ -292,7 +277,7 @@ class RealDwarfTest {
             sec.getValue().forEach(a -> cmd.add("0x" + Long.toHexString(a)));
             List<String> cur = null;
             int k = 0;
-            for (String line : run(cmd)) {
+            for (String line : Tools.lines(cmd)) {
                 if (line.startsWith("0x") && !line.contains(":")) {
                     cur = new ArrayList<>();
                     expected.put(base + sec.getValue().get(k++), cur);
