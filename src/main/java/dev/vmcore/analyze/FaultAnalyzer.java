@@ -5,6 +5,7 @@ import dev.vmcore.format.x86.AttFormatter;
 import dev.vmcore.format.x86.Instruction;
 import dev.vmcore.format.x86.Operand;
 import dev.vmcore.format.x86.X86Decoder;
+import dev.vmcore.kernel.BugTable;
 import dev.vmcore.kernel.LogRecord;
 import dev.vmcore.kernel.Panic;
 import dev.vmcore.kernel.Printk;
@@ -85,14 +86,12 @@ public final class FaultAnalyzer {
         Optional<String> caller = at + 1 < trace.frames().size()
                 ? Optional.of(symbolic(trace.frames().get(at + 1).ip())) : Optional.empty();
         String context = context(trace, at);
-        Optional<String> source = sourceLine(rip).or(() -> oops.flatMap(OopsLines::bugAt));
+        Optional<BugTable.Entry> bug = insn.filter(FaultAnalyzer::isUd2).flatMap(i -> BugTable.find(session, rip));
+        Optional<String> bugAt = bug.map(BugTable.Entry::where).or(() -> oops.flatMap(OopsLines::bugAt));
+        Optional<String> source = sourceLine(rip).or(() -> bugAt);
 
         if (insn.isPresent() && isUd2(insn.get()) || oops.flatMap(OopsLines::bugAt).isPresent()) {
-            oops.flatMap(OopsLines::bugAt).ifPresent(b -> evidence.add("the BUG() is at " + b));
-            return new Verdict(FaultKind.BUG, "a BUG()/BUG_ON() assertion failed in " + location
-                    + oops.flatMap(OopsLines::bugAt).map(b -> " (" + b + ")").orElse("")
-                    + ": the code checked a condition it treats as impossible and stopped the kernel",
-                    location, source, caller, context, OptionalLong.empty(), Optional.empty(), evidence);
+            return bugVerdict(bug, oops, location, source, caller, context, evidence);
         }
         Optional<Operand.Mem> operand = insn.flatMap(FaultAnalyzer::memoryOperand);
         OptionalLong computed = operand.isPresent() ? effectiveAddress(operand.get(), regs, insn.get()) : OptionalLong.empty();
@@ -118,6 +117,31 @@ public final class FaultAnalyzer {
         evidence.addAll(c.evidence());
         String summary = location + " " + c.what();
         return new Verdict(c.kind(), summary, location, source, caller, context, address, register, evidence);
+    }
+
+    /**
+     * A ud2 trap: the bug table names its site (what the kernel printed, read from the dump, not
+     * the log) and says whether it is a BUG() or a WARN() that panic_on_warn made fatal.
+     */
+    private static Verdict bugVerdict(Optional<BugTable.Entry> bug, Optional<OopsLines> oops, String location,
+                                      Optional<String> source, Optional<String> caller, String context,
+                                      List<String> evidence) {
+        Optional<String> logged = oops.flatMap(OopsLines::bugAt);
+        bug.ifPresent(b -> evidence.add("the kernel's bug table has this ud2 as a " + (b.warning() ? "WARN()" : "BUG()")
+                + " at " + b.where() + logged.filter(b.where()::equals).map(l -> ", as the log says").orElse("")));
+        if (bug.isEmpty()) {
+            logged.ifPresent(b -> evidence.add("the BUG() is at " + b + " (from the log; no bug table entry for this address)"));
+        }
+        Optional<String> at = bug.map(BugTable.Entry::where).or(() -> logged);
+        if (bug.isPresent() && bug.get().warning()) {
+            return new Verdict(FaultKind.WARNING, "a WARN() fired in " + location + " (" + bug.get().where()
+                    + ") and panic_on_warn made it fatal", location, source, caller, context, OptionalLong.empty(),
+                    Optional.empty(), evidence);
+        }
+        return new Verdict(FaultKind.BUG, "a BUG()/BUG_ON() assertion failed in " + location
+                + at.map(b -> " (" + b + ")").orElse("")
+                + ": the code checked a condition it treats as impossible and stopped the kernel",
+                location, source, caller, context, OptionalLong.empty(), Optional.empty(), evidence);
     }
 
     private Verdict withoutRegisters(TaskInfo task, Optional<OopsLines> oops) {

@@ -11,6 +11,7 @@ public enum FaultKind {
     USER_ADDRESS("user address accessed from kernel mode"),
     STACK_OVERFLOW("kernel stack overflow (guard page hit)"),
     BUG("BUG() / BUG_ON()"),
+    WARNING("WARN() made fatal by panic_on_warn"),
     NX_EXECUTION("execution of non-executable memory"),
     BAD_KERNEL_ADDRESS("access to an unmapped kernel address"),
     UNKNOWN("fault of unknown kind");

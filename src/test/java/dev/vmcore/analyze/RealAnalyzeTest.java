@@ -72,6 +72,8 @@ class RealAnalyzeTest {
         switch (c.name()) {
             case "uaf" -> assertTrue(v.evidence().stream().anyMatch(e -> e.contains("POISON_FREE")), v.toString());
             case "list" -> assertTrue(v.evidence().stream().anyMatch(e -> e.contains("LIST_POISON")), v.toString());
+            case "bug" -> assertTrue(v.evidence().stream().anyMatch(e -> e.matches(
+                    "the kernel's bug table has this ud2 as a BUG\\(\\) at \\S+/oops_bug\\.c:27, as the log says")), v.toString());
             default -> { }
         }
         // Where the bad pointer was loaded, and (from module BTF on 6.12, the .ko's DWARF with -m) which member it was.
