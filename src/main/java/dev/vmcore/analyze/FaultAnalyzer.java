@@ -22,17 +22,13 @@ import dev.vmcore.unwind.KernelStacks;
 import dev.vmcore.unwind.StackTrace;
 import dev.vmcore.types.FunctionType;
 import dev.vmcore.types.PointerType;
-import dev.vmcore.types.StructType;
 import dev.vmcore.types.TypeNames;
 import dev.vmcore.types.Types;
-import dev.vmcore.types.Variable;
-import dev.vmcore.util.Unsigned;
 import dev.vmcore.util.VmcoreException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -107,7 +103,9 @@ public final class FaultAnalyzer {
             if (reported.isPresent() && reported.getAsLong() == computed.getAsLong()) {
                 evidence.add("which is the address the kernel reported");
             }
-            loadOf(rip, m).ifPresent(evidence::add);
+            Optional<FunctionCode> code = codeBefore(rip);
+            code.flatMap(c -> loadOf(c, m)).ifPresent(evidence::add);
+            code.flatMap(c -> accessOf(c, m)).ifPresent(evidence::add);
         }
         oops.flatMap(OopsLines::access).ifPresent(a -> evidence.add("#PF: " + a
                 + oops.flatMap(OopsLines::errorCode).map(e -> ", " + e).orElse("")));
@@ -262,14 +260,12 @@ public final class FaultAnalyzer {
         return b + (values.isEmpty() ? "" : " with " + String.join(", ", values));
     }
 
-    /**
-     * Where the bad pointer came from: the last instruction before RIP in the same function that
-     * loaded the operand's base register from memory (a linear decode from the function's start).
-     */
-    private Optional<String> loadOf(long rip, Operand.Mem m) {
-        if (m.base() == null || m.base().equals("rip")) {
-            return Optional.empty();
-        }
+    /** A function's instructions from its start up to, not including, the faulting one. */
+    private record FunctionCode(Symbol function, List<Instruction> before) {
+    }
+
+    /** The function holding {@code rip}, decoded linearly from its start; empty when it cannot be. */
+    private Optional<FunctionCode> codeBefore(long rip) {
         Optional<Symbol> fn = symbols.containing(rip);
         if (fn.isEmpty() || rip - fn.get().address() > MAX_BACKTRACK) {
             return Optional.empty();
@@ -291,6 +287,18 @@ public final class FaultAnalyzer {
             insns.add(i);
             off += i.length();
         }
+        return Optional.of(new FunctionCode(fn.get(), insns));
+    }
+
+    /**
+     * Where the bad pointer came from: the last instruction before RIP in the same function that
+     * loaded the operand's base register from memory.
+     */
+    private Optional<String> loadOf(FunctionCode code, Operand.Mem m) {
+        if (m.base() == null || m.base().equals("rip")) {
+            return Optional.empty();
+        }
+        List<Instruction> insns = code.before();
         int last = -1;
         for (int k = 0; k < insns.size(); k++) {
             if (writes(insns.get(k), m.base())) {
@@ -304,69 +312,61 @@ public final class FaultAnalyzer {
         String object = from.base() == null ? "?" : from.base().toUpperCase(Locale.ROOT);
         String text = String.format("%s was loaded by %s: the pointer came from offset 0x%x of the object %s points to",
                 m.base().toUpperCase(Locale.ROOT), describe(insns.get(last)), from.displacement(), object);
-        int argument = ARGUMENT_REGISTERS.indexOf(from.base());
+        int argument = AccessPath.ARGUMENT_REGISTERS.indexOf(from.base());
         boolean untouched = argument >= 0 && insns.subList(0, last).stream().noneMatch(i -> writes(i, from.base()));
         if (untouched) {
-            text += memberOfArgument(fn.get().name(), argument, from.displacement())
+            text += memberOfArgument(code.function().name(), argument, from.displacement())
                     .map(d -> "; " + object + " is " + d).orElse("");
         }
         return Optional.of(text);
     }
 
     /**
-     * The member at {@code offset} of {@code s}, descending into nested structs to the innermost
-     * one that starts there ("node.next"), with that member's declaration.
+     * The faulting access as C ({@code obj->target->value}), by carrying the argument types of the
+     * function's prototype through its code up to the fault; empty without a prototype.
      */
-    private static Optional<String> memberPath(StructType s, long offset) {
-        StringBuilder path = new StringBuilder();
-        StructType current = s;
-        long rest = offset;
-        Types.Located found = null;
-        for (int depth = 0; depth < 8 && current != null; depth++) {
-            long r = rest;
-            Optional<Types.Located> m = Types.flatMembers(current).stream()
-                    .filter(x -> x.offset() <= r && r < x.offset() + Math.max(1, Types.sizeof(x.member().type()))).findFirst();
-            if (m.isEmpty()) {
-                break;
-            }
-            found = m.get();
-            path.append(path.isEmpty() ? "" : ".").append(found.member().name());
-            rest -= found.offset();
-            current = Types.asStruct(found.member().type()).orElse(null);
-        }
-        if (found == null || rest != 0) {
+    private Optional<String> accessOf(FunctionCode code, Operand.Mem m) {
+        Optional<FunctionType> proto = prototype(code.function().name());
+        if (proto.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(path + "` (" + TypeNames.declaration(found.member().type(), found.member().name()).strip() + ")");
+        try {
+            return AccessPath.lvalue(m, AccessPath.registersAfter(code.before(), proto.get()))
+                    .map(v -> String.format("in C, the faulting access is `%s` (%s), traced from the"
+                            + " arguments of %s", v.expression(), TypeNames.name(v.type()), code.function().name()));
+        } catch (VmcoreException e) {
+            return Optional.empty();
+        }
     }
 
-    /** System V AMD64: the registers of the first six integer arguments. */
-    private static final List<String> ARGUMENT_REGISTERS = List.of("rdi", "rsi", "rdx", "rcx", "r8", "r9");
+    private Optional<FunctionType> prototype(String function) {
+        try {
+            return session.types().findVariable(function).map(v -> Types.strip(v.type()))
+                    .filter(t -> t instanceof FunctionType).map(t -> (FunctionType) t);
+        } catch (VmcoreException e) {
+            return Optional.empty();
+        }
+    }
 
     /**
      * "argument 1 of fn, {@code struct oops_record *rec}, and offset 0x8 is its member {@code next}",
      * from the function's prototype in the types (BTF FUNC records, or DWARF), when they have it.
      */
     private Optional<String> memberOfArgument(String function, int argument, long offset) {
+        Optional<FunctionType> proto = prototype(function);
+        if (proto.isEmpty() || argument >= proto.get().params().size()) {
+            return Optional.empty();
+        }
         try {
-            Optional<Variable> fn = session.types().findVariable(function);
-            if (fn.isEmpty() || !(Types.strip(fn.get().type()) instanceof FunctionType proto)
-                    || argument >= proto.params().size()) {
-                return Optional.empty();
-            }
-            FunctionType.Param p = proto.params().get(argument);
+            FunctionType.Param p = proto.get().params().get(argument);
             String declared = TypeNames.declaration(p.type(), p.name() == null ? "" : p.name()).strip();
             String head = String.format("argument %d of %s, `%s`", argument + 1, function, declared);
             if (!(Types.strip(p.type()) instanceof PointerType ptr)) {
                 return Optional.of(head);
             }
-            Optional<StructType> target = Types.asStruct(ptr.target());
-            if (target.isEmpty()) {
-                return Optional.of(head);
-            }
-            Optional<String> path = memberPath(target.get(), offset);
-            return Optional.of(head + path.map(x -> String.format(", and offset 0x%x is its member `%s", offset, x))
-                    .orElse(""));
+            Optional<AccessPath.MemberAt> member = Types.asStruct(ptr.target()).flatMap(t -> AccessPath.member(t, offset));
+            return Optional.of(head + member.map(x -> String.format(", and offset 0x%x is its member `%s` (%s)", offset,
+                    x.path(), x.declaration())).orElse(""));
         } catch (VmcoreException e) {
             return Optional.empty();
         }

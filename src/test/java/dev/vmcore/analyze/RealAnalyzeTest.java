@@ -89,6 +89,13 @@ class RealAnalyzeTest {
             case "null", "timer" -> assertTrue(Long.compareUnsigned(v.address().orElseThrow(), 0x10000) < 0, v.toString());
             default -> { }
         }
+        // The faulting access as C, from the prototype's argument types carried through the code.
+        Map<String, String> access = Map.of("uaf", "obj->target->value", "list", "item->node.next->prev",
+                "null", "*p", "timer", "*slot");
+        if (member(c, debuginfo) && access.containsKey(c.name())) {
+            assertTrue(v.evidence().stream().anyMatch(e -> e.startsWith("in C, the faulting access is `"
+                    + access.get(c.name()) + "` (")), v.toString());
+        }
     }
 
     /** Whether the member is expected: module BTF (6.12) is in the dump; on 6.1 only the .ko's DWARF names it. */
