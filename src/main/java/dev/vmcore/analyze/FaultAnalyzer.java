@@ -59,6 +59,12 @@ public final class FaultAnalyzer {
     public Verdict analyze() {
         List<String> log = logLines();
         Optional<OopsLines> oops = OopsLines.find(log);
+        // KASAN reports from kasan_report() before the access, with no fault and no registers to read (and the
+        // panic that follows may come in an interrupt, whose entry frame must not be taken for the fault's).
+        Optional<KasanReport> kasan = oops.filter(o -> o.headline().contains("BUG: KASAN: ")).flatMap(o -> KasanReport.find(log));
+        if (kasan.isPresent()) {
+            return KasanClassifier.verdict(kasan.get(), this::sourceOf);
+        }
         Tasks tasks = Tasks.read(session);
         TaskInfo task = Panic.panicTask(session, tasks.all())
                 .orElseThrow(() -> new VmcoreException("analyze: no panic task (no panic_cpu, no oops task line): nothing"
@@ -386,6 +392,15 @@ public final class FaultAnalyzer {
                 AttFormatter.format(i, a -> symbols.containing(a).map(s -> s.name() + (a == s.address() ? "" : "+0x" + Long.toHexString(a - s.address())))));
     }
 
+
+    /**
+     * The source line of a frame the log printed as {@code func+off [mod]}, from the dump's symbols. The
+     * offset is a return address (KASAN's too: the return from __asan_loadN), so the call is a byte before.
+     */
+    private Optional<String> sourceOf(OopsLine.FrameRef f) {
+        return symbols.findAll(f.function()).stream().filter(s -> s.isText() && s.module().equals(f.module()))
+                .findFirst().flatMap(s -> sourceLine(s.address() + f.offset() - (f.offset() > 0 ? 1 : 0)));
+    }
 
     private Optional<String> sourceLine(long address) {
         try {

@@ -48,6 +48,11 @@ final class FaultClassifier {
     }
 
     static Classified classify(Facts f) {
+        // On a KASAN kernel the address of a GPF may be the shadow of the one meant; the kernel decodes it.
+        Optional<KasanReport.Hint> kasan = KasanReport.findHint(f.kernelLines());
+        if (kasan.isPresent()) {
+            return KasanClassifier.classify(kasan.get(), f.address());
+        }
         List<String> ev = new ArrayList<>();
         OptionalLong address = f.address();
         long pointer = f.pointer();

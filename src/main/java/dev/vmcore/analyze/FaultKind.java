@@ -14,6 +14,8 @@ public enum FaultKind {
     WARNING("WARN() made fatal by panic_on_warn"),
     NX_EXECUTION("execution of non-executable memory"),
     BAD_KERNEL_ADDRESS("access to an unmapped kernel address"),
+    OUT_OF_BOUNDS("out-of-bounds access (outside the object, variable or stack slot)"),
+    INVALID_FREE("double free or invalid free"),
     UNKNOWN("fault of unknown kind");
 
     private final String words;

@@ -17,7 +17,7 @@ public record OopsLine(int number, String text, int bodyAt, Kind kind, Optional<
     public enum Kind {
         /** {@code RIP: 0010:func+off/len [mod]}: where the fault happened. */
         RIP,
-        /** {@code Call Trace:}. */
+        /** {@code Call Trace:}, or a KASAN report's {@code Allocated by task N:} and other stack headers. */
         TRACE_HEADER,
         /** A Call Trace entry: {@code [? ]func+off/len [mod]}. */
         TRACE_ENTRY,

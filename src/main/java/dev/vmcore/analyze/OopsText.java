@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  * or caller-id prefixes) and {@code journalctl -k} print it, and finds in each line what
  * {@code scripts/decode_stacktrace.sh} finds: the {@code RIP:} line, Call Trace entries
  * ({@code ? } ones marked unreliable), the {@code <IRQ>}/{@code <TASK>}/... stack markers,
- * {@code Code:} lines, and any other {@code func+0xoff/0xlen [mod]} reference. Every line is kept,
- * junk included, so that the text can be written back with only the references annotated.
+ * {@code Code:} lines, the stacks of a KASAN report ({@code Allocated by task N:}, {@code Freed by task N:},
+ * {@code Last potentially related work creation:}, read as Call Traces), and any other
+ * {@code func+0xoff/0xlen [mod]} reference (but not the global variable a KASAN report names: data
+ * is not symbolized). Every line is kept, junk included, so that the text can be written back with
+ * only the references annotated.
  * A pure function of the text: no files, no symbols.
  */
 public final class OopsText {
@@ -39,6 +42,14 @@ public final class OopsText {
             "\\s*(?:\\[<[0-9a-fA-F]+>\\]\\s*)?(?:\\?\\s+)?" + FRAME.pattern() + "(?:\\s+\\([A-Z]*\\))?\\s*");
     private static final Pattern RIP = Pattern.compile("\\s*RIP: [0-9a-fA-F]{4}:.*");
     private static final Pattern MARKER = Pattern.compile("\\s*<(/?)([A-Z#][A-Z0-9#]{0,15})>\\s*");
+    /**
+     * The other stacks of a KASAN report (mm/kasan/report.c print_track, generic.c aux stacks;
+     * "call_rcu()" before 5.10), printed like a Call Trace without markers.
+     */
+    private static final Pattern KASAN_STACK = Pattern.compile("(?:Allocated|Freed) by task \\d+(?: on cpu \\d+ at [\\d.]+s)?:"
+            + "|(?:Second to last|Last) (?:potentially related work creation|call_rcu\\(\\)):");
+    /** KASAN prints the global variable holding a bad address on the line after this one: data, not code. */
+    private static final String KASAN_VARIABLE = "The buggy address belongs to the variable:";
 
     private OopsText() {
     }
@@ -48,6 +59,7 @@ public final class OopsText {
         List<OopsLine> out = new ArrayList<>(lines.size());
         String context = "";
         int n = 0;
+        boolean variable = false;
         for (String text : lines) {
             n++;
             if (text.length() > MAX_LINE) {
@@ -67,12 +79,14 @@ public final class OopsText {
                 out.add(new OopsLine(n, text, bodyAt, Kind.CODE, Optional.empty(), context));
                 continue;
             }
-            if (trimmed.equals("Call Trace:") || trimmed.equals("Call trace:")) {
+            if (trimmed.equals("Call Trace:") || trimmed.equals("Call trace:") || KASAN_STACK.matcher(trimmed).matches()) {
                 context = "";
                 out.add(new OopsLine(n, text, bodyAt, Kind.TRACE_HEADER, Optional.empty(), context));
                 continue;
             }
-            Optional<FrameRef> frame = frame(text, bodyAt);
+            boolean data = variable;
+            variable = trimmed.equals(KASAN_VARIABLE);
+            Optional<FrameRef> frame = data ? Optional.empty() : frame(text, bodyAt);
             Kind kind = Kind.TEXT;
             if (frame.isPresent()) {
                 if (RIP.matcher(body).matches()) {

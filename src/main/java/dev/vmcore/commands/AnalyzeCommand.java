@@ -34,7 +34,10 @@ final class AnalyzeCommand implements Command {
                   (ud2), or execution of non-executable memory. The report says where (function,
                   module, and source line with debuginfo), in which context (process, softirq,
                   interrupt), and lists the evidence: the kernel's own words, the instruction, the
-                  register values, where the pointer was loaded from. See docs/analysis.md.
+                  register values, where the pointer was loaded from. When the log ends with a
+                  KASAN report, the verdict is read from it (use-after-free, out-of-bounds, double
+                  or invalid free; the object, its cache, and who allocated and freed it).
+                  See docs/analysis.md.
                   --json gives the same as fields: kind, summary, location, source, caller,
                   context, address, register, evidence.
                 """;

@@ -139,4 +139,55 @@ class OopsTextTest {
             l.frame().ifPresent(f -> assertTrue(f.start() >= l.bodyAt() && f.end() <= s.length()));
         }
     }
+
+    @Test
+    void kasanStacksAreReadAsCallTraces() {
+        List<OopsLine> ls = OopsText.parse(KasanReportTest.lines("[   12.345678] ", KasanReportTest.UAF_612));
+        OopsLine bug = ls.stream().filter(l -> l.body().startsWith("BUG: KASAN:")).findFirst().orElseThrow();
+        assertEquals(Kind.OTHER_FRAME, bug.kind());
+        assertEquals("oops_uaf_use", bug.frame().orElseThrow().function());
+        for (String header : List.of("Allocated by task 123:", "Freed by task 123:")) {
+            int at = indexOf(ls, header);
+            assertEquals(Kind.TRACE_HEADER, ls.get(at).kind(), header);
+            // kasan_save_stack and the rest: plain entries without "?", reliable, on no marked stack.
+            OopsLine first = ls.get(at + 1);
+            assertEquals(Kind.TRACE_ENTRY, first.kind());
+            assertEquals("kasan_save_stack", first.frame().orElseThrow().function());
+            assertTrue(first.frame().orElseThrow().reliable());
+            assertEquals("", first.context());
+        }
+        OopsLine caller = ls.get(indexOf(ls, "Freed by task 123:") + 6);
+        assertEquals(Kind.TRACE_ENTRY, caller.kind());
+        assertEquals("oops_uaf_init+0x30/0xff0 [oops_uaf]", caller.frame().orElseThrow().symbolText());
+
+        List<OopsLine> oob = OopsText.parse(KasanReportTest.lines("", KasanReportTest.OOB_612));
+        assertEquals(Kind.TRACE_HEADER, oob.get(indexOf(oob, "Allocated by task 200 on cpu 1 at 11.734513s:")).kind());
+        int aux = indexOf(oob, "Last potentially related work creation:");
+        assertEquals(Kind.TRACE_HEADER, oob.get(aux).kind());
+        assertEquals(Kind.TRACE_ENTRY, oob.get(aux + 1).kind());
+        assertEquals(Kind.TRACE_HEADER, one("Second to last potentially related work creation:").kind());
+        assertEquals(Kind.TRACE_HEADER, one("[    1.0] Last call_rcu():").kind());
+    }
+
+    @Test
+    void kasanGlobalVariableIsNotAFrame() {
+        List<OopsLine> ls = OopsText.parse(KasanReportTest.lines("", KasanReportTest.GLOBAL_OOB));
+        int at = indexOf(ls, "The buggy address belongs to the variable:");
+        assertEquals(" oops_table+0x28/0x40 [oops_glob]", ls.get(at + 1).body());
+        assertEquals(Kind.TEXT, ls.get(at + 1).kind());
+        assertTrue(ls.get(at + 1).frame().isEmpty());
+        // The stack frame of a stack-out-of-bounds is code, and is one.
+        List<OopsLine> st = OopsText.parse(KasanReportTest.lines("", KasanReportTest.STACK_OOB));
+        OopsLine frame = st.get(indexOf(st, "and is located at offset 40 in frame:") + 1);
+        assertEquals("oops_stack_init", frame.frame().orElseThrow().function());
+    }
+
+    private static int indexOf(List<OopsLine> ls, String body) {
+        for (int i = 0; i < ls.size(); i++) {
+            if (ls.get(i).body().strip().equals(body)) {
+                return i;
+            }
+        }
+        throw new AssertionError(body + " not found");
+    }
 }
