@@ -2,6 +2,7 @@ package dev.vmcore.analyze;
 
 import dev.vmcore.format.x86.AttFormatter;
 import dev.vmcore.format.x86.Instruction;
+import dev.vmcore.format.x86.IntelFormatter;
 import dev.vmcore.format.x86.X86Decoder;
 
 import java.util.ArrayList;
@@ -48,8 +49,13 @@ public record CodeBytes(byte[] bytes, int marked) {
         return Optional.of(new CodeBytes(b, marked));
     }
 
-    /** decodecode's "All code" lines: {@code offset:[*] bytes  instruction}, the trapping one marked. */
+    /** decodecode's "All code" lines: {@code offset:[*] bytes  instruction}, the trapping one marked; AT&T syntax. */
     public List<String> disassembly() {
+        return disassembly(false);
+    }
+
+    /** As {@link #disassembly()}, in Intel syntax ({@code objdump -M intel}'s) with {@code intel}. */
+    public List<String> disassembly(boolean intel) {
         int start = marked;
         for (int s = 0; s < marked; s++) {
             if (landsOnMark(s)) {
@@ -68,7 +74,8 @@ public record CodeBytes(byte[] bytes, int marked) {
             for (int k = 0; k < i.length(); k++) {
                 hex.append(String.format("%02x ", bytes[at + k] & 0xff));
             }
-            String text = AttFormatter.format(i, a -> Optional.empty());
+            String text = intel ? IntelFormatter.format(i, a -> Optional.empty())
+                    : AttFormatter.format(i, a -> Optional.empty());
             out.add(String.format("%4x:%s\t%-21s\t%s%s", at, at == marked ? "*" : "", hex.toString().strip(), text,
                     at == marked ? "\t\t<-- trapping instruction" : ""));
             at += i.length();

@@ -182,15 +182,21 @@ public final class OopsSymbolizer implements AutoCloseable {
      * The text written back: each line with a resolved reference gets its file:line after the
      * reference (and after {@code [mod]}), and one more line per inlined function,
      * {@code inner (inlined by) outer file:line}, under the same prefix; every other line, and every
-     * unresolved reference, stays as it was.
+     * unresolved reference, stays as it was. A {@code Code:} line is followed by its disassembly
+     * (AT&amp;T syntax).
      */
     public List<String> annotate(List<OopsLine> lines) {
+        return annotate(lines, false);
+    }
+
+    /** As {@link #annotate(List)}, the {@code Code:} lines disassembled in Intel syntax with {@code intelCode}. */
+    public List<String> annotate(List<OopsLine> lines, boolean intelCode) {
         List<String> out = new ArrayList<>(lines.size());
         for (OopsLine l : lines) {
             if (l.kind() == OopsLine.Kind.CODE) {
                 out.add(l.text());
                 String prefix = l.text().substring(0, l.bodyAt()) + "  ";
-                CodeBytes.parse(l.body()).ifPresent(c -> c.disassembly().forEach(d -> out.add(prefix + d)));
+                CodeBytes.parse(l.body()).ifPresent(c -> c.disassembly(intelCode).forEach(d -> out.add(prefix + d)));
             } else if (l.frame().isEmpty()) {
                 out.add(l.text());
             } else {

@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
                 "kernel's scripts/decode_stacktrace.sh. Reads OOPS-FILE, or standard input for '-' or nothing;",
                 "with a DUMP and no OOPS-FILE, the dump's own kernel log. Frames are resolved symbol-relative",
                 "(function + offset in the vmlinux or the module's .ko), so KASLR does not matter. Code: lines",
-                "are left as they are (the dis command decodes them)."})
+                "are followed by their disassembly, as scripts/decodecode prints it (AT&T; --intel for Intel)."})
 final class SymbolizeSubcommand implements Callable<Integer> {
     /** Oops text larger than this is refused (a log, not an oops). */
     static final long MAX_INPUT = 256L << 20;
@@ -56,6 +56,9 @@ final class SymbolizeSubcommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object: every frame with its file, line and inline chain")
     boolean json;
+
+    @Option(names = "--intel", description = "disassemble Code: lines in Intel syntax (objdump -M intel's), not AT&T")
+    boolean intel;
 
     @Parameters(arity = "0..2", paramLabel = "[DUMP] [OOPS-FILE|-]", description = "a crash dump, and/or the oops text")
     List<String> inputs = new ArrayList<>();
@@ -76,7 +79,7 @@ final class SymbolizeSubcommand implements Callable<Integer> {
             if (json) {
                 printJson(sym, lines, in.text() != null ? in.text() : in.dump() != null ? in.dump().toString() : "-");
             } else {
-                sym.annotate(lines).forEach(parent.out()::println);
+                sym.annotate(lines, intel).forEach(parent.out()::println);
             }
             if (lines.stream().noneMatch(l -> l.frame().isPresent())) {
                 parent.err().println("vmcore symbolize: no func+0xoff/0xlen frames found in the input");

@@ -3,6 +3,7 @@ package dev.vmcore.commands;
 import dev.vmcore.format.dwarf.SourceLine;
 import dev.vmcore.format.x86.AttFormatter;
 import dev.vmcore.format.x86.Instruction;
+import dev.vmcore.format.x86.IntelFormatter;
 import dev.vmcore.format.x86.X86Decoder;
 import dev.vmcore.symbols.Symbol;
 import dev.vmcore.symbols.SymbolTable;
@@ -13,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongFunction;
 
-/** dis: x86-64 disassembly of kernel or module text, in crash's (gdb's AT&T) layout. */
+/** dis: x86-64 disassembly of kernel or module text, in crash's (gdb's AT&T) layout; --intel for Intel syntax. */
 final class DisCommand implements Command {
     /** More instructions than any one kernel function has; bounds dis of a corrupt symbol size. */
     private static final int MAX_INSNS = 20000;
@@ -38,7 +40,7 @@ final class DisCommand implements Command {
                   dis - disassemble
 
                 SYNOPSIS
-                  dis [-r] [-l] [-x] ADDRESS | SYMBOL[+OFFSET] [COUNT]
+                  dis [-r] [-l] [-x] [--intel] ADDRESS | SYMBOL[+OFFSET] [COUNT]
 
                 DESCRIPTION
                   Disassembles x86-64 code from the dump's memory, in AT&T syntax as crash (gdb)
@@ -50,16 +52,18 @@ final class DisCommand implements Command {
                     -l  the source file and line before the instructions of each new line
                         (needs the vmlinux or the module's debuginfo, see mod -s).
                     -x  offsets in hexadecimal.
+                    --intel  Intel syntax (objdump -M intel's, gdb's "set disassembly-flavor
+                        intel"): destination first, "QWORD PTR [rdi+0x8]".
                   --json gives "instructions": address, symbol, offset, length, bytes, text.
                 """;
     }
 
     @Override
     public void run(Invocation call) {
-        Options o = Options.parse(name(), call.args(), Set.of("-r", "-l", "-x"));
+        Options o = Options.parse(name(), call.args(), Set.of("-r", "-l", "-x", "--intel"));
         List<String> args = o.positional();
         if (args.isEmpty() || args.size() > 2) {
-            throw new CommandException("dis: usage: dis [-r] [-l] [-x] ADDRESS|SYMBOL [COUNT]");
+            throw new CommandException("dis: usage: dis [-r] [-l] [-x] [--intel] ADDRESS|SYMBOL [COUNT]");
         }
         SymbolTable symbols = call.session().symbols();
         long address = Addresses.resolve(call, name(), args.get(0));
@@ -89,7 +93,7 @@ final class DisCommand implements Command {
             count = MAX_INSNS;
         }
         List<Instruction> insns = decode(call, start, end, count);
-        print(call, insns, o.has("-l"), o.has("-x"));
+        print(call, insns, o.has("-l"), o.has("-x"), o.has("--intel"));
     }
 
     /** Instructions from {@code start}: {@code count} of them, or up to the one covering {@code end} (when >= 0). */
@@ -116,7 +120,8 @@ final class DisCommand implements Command {
         return out;
     }
 
-    private static void print(Invocation call, List<Instruction> insns, boolean lines, boolean hexOffsets) {
+    private static void print(Invocation call, List<Instruction> insns, boolean lines, boolean hexOffsets,
+            boolean intel) {
         SymbolTable symbols = call.session().symbols();
         Printer out = call.out();
         if (out.isJson()) {
@@ -125,13 +130,8 @@ final class DisCommand implements Command {
         String lastLine = null;
         for (Instruction i : insns) {
             String where = symbolic(symbols, i.address(), hexOffsets);
-            String text = AttFormatter.format(i, a -> Optional.of(symbolic(symbols, a, hexOffsets))
-                    .filter(s -> !s.startsWith("0x")));
-            // gdb writes the addresses objdump leaves bare (branch targets, "# target") with 0x.
-            text = BARE_TARGET.matcher(text).replaceAll("0x$1 <");
-            if (i.operands().isEmpty() && !text.contains(" ")) {
-                text = String.format("%-6s ", text); // gdb pads a bare mnemonic as it pads one with operands
-            }
+            String text = text(i, a -> Optional.of(symbolic(symbols, a, hexOffsets)).filter(s -> !s.startsWith("0x")),
+                    intel);
             if (out.isJson()) {
                 StringBuilder hex = new StringBuilder();
                 for (byte b : i.bytes()) {
@@ -154,6 +154,20 @@ final class DisCommand implements Command {
         if (out.isJson()) {
             out.json().end();
         }
+    }
+
+    /**
+     * An instruction as gdb prints it: objdump's text (AT&T, or Intel with {@code intel}) with
+     * 0x before the addresses objdump leaves bare, a bare mnemonic padded as one with operands.
+     */
+    static String text(Instruction i, LongFunction<Optional<String>> symbolizer, boolean intel) {
+        String text = intel ? IntelFormatter.format(i, symbolizer) : AttFormatter.format(i, symbolizer);
+        // gdb writes the addresses objdump leaves bare (branch targets, "# target") with 0x.
+        text = BARE_TARGET.matcher(text).replaceAll("0x$1 <");
+        if (!text.contains(" ")) {
+            text = String.format("%-6s ", text); // gdb pads a bare mnemonic as it pads one with operands
+        }
+        return text;
     }
 
     private static Optional<SourceLine> line(Invocation call, long address) {

@@ -26,6 +26,16 @@ class CodeBytesTest {
     }
 
     @Test
+    void intelSyntaxOnRequest() {
+        List<String> lines = CodeBytes.parse(BUG).orElseThrow().disassembly(true);
+        assertEquals("   0:\t48 c7 c2 c0 a5 5b c0 \tmov    rdx,0xffffffffc05ba5c0", lines.get(0));
+        assertEquals("  19:\t48 89 0d ed 24 00 00 \tmov    QWORD PTR [rip+0x24ed],rcx        # 0x250d", lines.get(4));
+        assertEquals("  2a:*\t0f 0b                \tud2\t\t<-- trapping instruction", lines.get(8));
+        assertEquals("  32:\t0f b6 7c 24 07       \tmovzx  edi,BYTE PTR [rsp+0x7]", lines.get(lines.size() - 3));
+        assertEquals("  3c:\t48 89 d8             \tmov    rax,rbx", lines.get(lines.size() - 1));
+    }
+
+    @Test
     void linesWithoutBytesAreNotCode() {
         assertEquals(Optional.empty(), CodeBytes.parse("Code: Unable to access opcode bytes at 0xffffffffc0564fdf."));
         assertEquals(Optional.empty(), CodeBytes.parse("Code: 48 8b 00"));

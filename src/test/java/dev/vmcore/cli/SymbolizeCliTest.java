@@ -64,6 +64,28 @@ class SymbolizeCliTest {
     }
 
     @Test
+    void codeLinesDisassembleInAttOrWithIntelInIntelSyntax() throws IOException {
+        String code = "[   15.3] Code: 48 8d 48 01 80 fb 31 75 02 <0f> 0b 5b c3 0f b6 7c 24 07 48 89 d8"
+                + " e9 00 00 00 00\n";
+        Path o = Files.writeString(dir.resolve("code.txt"), code);
+        CliRun r = run("symbolize", o.toString());
+        assertEquals(0, r.status(), r.err());
+        String att = r.out().replace(System.lineSeparator(), "\n");
+        assertTrue(att.startsWith(code), att);
+        assertTrue(att.contains("   0:\t48 8d 48 01          \tlea    0x1(%rax),%rcx\n"), att);
+        assertTrue(att.contains("\tmovzbl 0x7(%rsp),%edi\n"), att);
+
+        r = run("symbolize", "--intel", o.toString());
+        assertEquals(0, r.status(), r.err());
+        String intel = r.out().replace(System.lineSeparator(), "\n");
+        assertTrue(intel.startsWith(code), intel);
+        assertTrue(intel.contains("   0:\t48 8d 48 01          \tlea    rcx,[rax+0x1]\n"), intel);
+        assertTrue(intel.contains("   9:*\t0f 0b                \tud2\t\t<-- trapping instruction\n"), intel);
+        assertTrue(intel.contains("\tmovzx  edi,BYTE PTR [rsp+0x7]\n"), intel);
+        assertEquals(att.lines().count(), intel.lines().count());
+    }
+
+    @Test
     void garbageAndUnresolvableFramesPassThroughWithNotes() throws IOException {
         String junk = "hello\n\u0000\u0001binary junk\n[   1.0] RAX: 6b6b6b6b6b6b6b6b\n";
         Path g = Files.writeString(dir.resolve("junk.txt"), junk);

@@ -58,4 +58,26 @@ class RealDisTest {
             }
         }));
     }
+
+    /** dis --intel of a whole function: the same instructions as AT&T, in Intel syntax. */
+    @TestFactory
+    Stream<DynamicTest> disIntelOfAWholeFunction() {
+        return TestDumps.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            TestDumps.require(c);
+            try (Session s = TestDumps.open(c, "vmcore.d31.zlib")) {
+                CommandHarness h = new CommandHarness(s);
+                List<String> att = h.text("dis panic").lines().toList();
+                List<String> intel = h.text("dis --intel panic").lines().toList();
+                assertEquals(att.size(), intel.size());
+                for (int i = 0; i < att.size(); i++) {
+                    String where = att.get(i).substring(0, att.get(i).indexOf('\t') + 1);
+                    assertTrue(intel.get(i).startsWith(where), intel.get(i));
+                    assertTrue(!intel.get(i).contains("%") && !intel.get(i).contains("(bad)"), intel.get(i));
+                }
+                assertTrue(intel.stream().anyMatch(l -> l.matches(".*\\tcall   0x[0-9a-f]{16} <\\w+(\\+\\d+)?>")),
+                        "no call with a symbolic target");
+                assertTrue(intel.stream().anyMatch(l -> l.contains(" PTR [")), "no sized memory operand");
+            }
+        }));
+    }
 }

@@ -1,15 +1,14 @@
 package dev.vmcore.format.x86;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /**
  * The state of decoding one instruction: prefixes, REX/VEX/EVEX, ModRM/SIB/displacement, and the
- * operands as they are produced (Intel order; {@link #finish} turns them into objdump's). A table
- * entry (see {@link OpcodeTables}) is applied by {@link #entry}; the opcodes that need more than a
- * table are decoded in {@link LegacyMaps}, {@link SystemGroups}, {@link VectorGroups} and {@link X87}.
+ * operands as they are produced (Intel order; {@link DecodingResult} turns them into objdump's). A
+ * table entry (see {@link OpcodeTables}) is applied by {@link #entry}, its operand specs by
+ * {@link OperandSpecs}; the opcodes that need more than a table are decoded in {@link LegacyMaps},
+ * {@link SystemGroups}, {@link VectorGroups} and {@link X87}.
  * Running out of bytes or meeting an invalid encoding throws {@link X86Decoder.Bad}.
  */
 final class Decoding {
@@ -72,6 +71,16 @@ final class Decoding {
     boolean isIndirectBranch;
     boolean isStore;
     boolean bndBranch;
+    /** The Intel-syntax mnemonic when it is not the AT&amp;T one without its suffix; reset by {@link #setMnem}. */
+    String intelMnem;
+    /** The Intel keyword before the memory operand when its size does not give it (see {@link Decoded.Intel}). */
+    String intelSizeWord;
+    /** Intel syntax leaves the operands implicit (monitor, mwait). */
+    boolean intelNoOperands;
+    /** Text Intel syntax prints after the operands (",1" of a shift by one). */
+    String intelTrailing = "";
+    /** A prefix Intel syntax counts as used where AT&amp;T does not (-1: none). */
+    int intelUsedPrefix = -1;
 
     Decoding(byte[] b, int start, long addr) {
         this.b = b;
@@ -119,7 +128,7 @@ final class Decoding {
         readPrefixes();
         if (rexAlone) {
             // objdump ends an instruction at a REX prefix that another prefix follows
-            mnem = rexName(pfx[rexIdx]);
+            mnem = DecodingResult.rexName(pfx[rexIdx]);
             rex = 0;
             npfx--;
             return finish();
@@ -460,6 +469,10 @@ final class Decoding {
             case "y" -> w() ? 8 : 4;
             case "z" -> osz() == 2 ? 2 : 4;
             case "x" -> vecSize();
+            case "x2" -> vecSize() / 2;
+            case "x4" -> vecSize() / 4;
+            case "x8" -> vecSize() / 8;
+            case "p" -> osz() == 2 ? 4 : 6; // far pointer: offset and selector
             case "", "sw" -> 0;
             default -> throw new IllegalStateException("size " + s);
         };
@@ -474,239 +487,9 @@ final class Decoding {
         };
     }
 
-    /** Applies operand spec {@code s} (Intel order). */
+    /** Applies operand spec {@code s} (Intel order; see {@link OperandSpecs}). */
     void operand(String s) {
-        switch (s) {
-            case "1" -> {
-            }
-            case "AL" -> reg("al");
-            case "CL" -> reg("cl");
-            case "DX" -> add(new Operand.Mem(null, "dx", null, 1, 0, 0));
-            case "FS" -> reg("fs");
-            case "GS" -> reg("gs");
-            case "XMM0" -> reg("xmm0");
-            case "rAX" -> reg(Regs.gpr(0, osz(), false));
-            case "eAX" -> {
-                if (p66 >= 0) {
-                    pfxUsed[p66] = true;
-                }
-                reg(p66 >= 0 ? "ax" : "eax");
-            }
-            case "Ib" -> add(new Operand.Imm(u8(), 1));
-            case "Iw" -> add(new Operand.Imm(s16() & 0xffff, 2));
-            case "Ibs" -> {
-                int size = osz();
-                add(new Operand.Imm(s8(), size));
-            }
-            case "Ibs64" -> {
-                int size = osz64();
-                if (size == 2) {
-                    mnem += "w";
-                }
-                add(new Operand.Imm(s8(), size));
-            }
-            case "Iz" -> {
-                int size = osz();
-                add(new Operand.Imm(imm(size == 2 ? 2 : 4), size));
-            }
-            case "Iz64" -> {
-                int size = osz64();
-                if (size == 2) {
-                    mnem += "w";
-                }
-                add(new Operand.Imm(imm(size == 2 ? 2 : 4), size));
-            }
-            case "Jb" -> {
-                long rel = s8();
-                add(new Operand.Rel(addr + (pos - start) + rel));
-            }
-            case "Jz" -> {
-                if (p66 >= 0 && (rBits & 8) == 0 && (mnem.equals("call") || mnem.equals("jmp"))) {
-                    // objdump follows AMD: a 16-bit operand size truncates the target
-                    pfxUsed[p66] = true;
-                    long rel = s16();
-                    mnem += "w";
-                    add(new Operand.Rel((addr + (pos - start) + rel) & 0xffff));
-                } else {
-                    long rel = s32();
-                    add(new Operand.Rel(addr + (pos - start) + rel));
-                }
-            }
-            case "Z64" -> {
-                useRex(1);
-                reg(Regs.gpr(opcodeReg(), osz64(), rex != 0));
-            }
-            case "Zb" -> {
-                useRex(1);
-                if (rex != 0 && opcodeReg() >= 4 && opcodeReg() < 8) {
-                    rexUsed |= 0x40;
-                }
-                reg(Regs.gpr(opcodeReg(), 1, rex != 0));
-            }
-            case "Zv" -> {
-                useRex(1);
-                reg(Regs.gpr(opcodeReg(), osz(), rex != 0));
-            }
-            case "Sw" -> {
-                modrm();
-                reg(Regs.SEG[reg]); // 6 and 7 do not exist; objdump decodes them as "%?"
-            }
-            case "Esw" -> {
-                modrm();
-                if (mod == 3) {
-                    gprRm(osz());
-                } else {
-                    memOperand(2);
-                }
-            }
-            case "Cq" -> {
-                modrmRegisterOnly();
-                reg("cr" + regNum());
-            }
-            case "Dq" -> {
-                modrmRegisterOnly();
-                reg("db" + regNum());
-            }
-            case "Rq" -> {
-                modrmRegisterOnly();
-                reg(Regs.R64[rmNum()]);
-            }
-            case "Ob", "Ov" -> {
-                int size = s.equals("Ob") ? 1 : osz();
-                long a = p67 >= 0 ? s32() & 0xffffffffL : s64();
-                if (p67 >= 0) {
-                    mnem = "mov"; // objdump keeps "addr32" unused here and says mov, not movabs
-                }
-                add(new Operand.Mem(seg(), null, null, 1, a, size), new Decoded.Hint(true, 0, ""));
-            }
-            case "Xb", "Xv", "Xz", "Xbx" -> {
-                int size = s.equals("Xb") || s.equals("Xbx") ? 1 : s.equals("Xz") ? zSize() : osz();
-                if (suffixSize == 0) {
-                    suffixSize = size;
-                }
-                String sg = seg();
-                if (sg == null && pSeg >= 0) {
-                    pfxUsed[pSeg] = true; // the default %ds: of a string source absorbs cs/ds/es/ss
-                }
-                boolean a32 = p67 >= 0;
-                if (a32) {
-                    pfxUsed[p67] = true;
-                }
-                String base = s.equals("Xbx") ? (a32 ? "ebx" : "rbx") : a32 ? "esi" : "rsi";
-                add(new Operand.Mem(sg != null ? sg : "ds", base, null, 1, 0, size));
-            }
-            case "Yb", "Yv", "Yz" -> {
-                int size = s.equals("Yb") ? 1 : s.equals("Yz") ? zSize() : osz();
-                if (suffixSize == 0) {
-                    suffixSize = size;
-                }
-                boolean a32 = p67 >= 0;
-                if (a32) {
-                    pfxUsed[p67] = true;
-                }
-                add(new Operand.Mem("es", a32 ? "edi" : "rdi", null, 1, 0, size));
-            }
-            case "M" -> mOnly(0);
-            default -> sizedOperand(s);
-        }
-    }
-
-    int opcodeReg() {
-        return (b[pos - 1] & 7) | ((rBits & 1) << 3);
-    }
-
-    void sizedOperand(String s) {
-        char k = s.charAt(0);
-        String sz = s.substring(1);
-        switch (k) {
-            case 'E' -> eOperand(sizeCode(sz));
-            case 'G' -> {
-                modrm();
-                gprReg(sizeCode(sz));
-            }
-            case 'M' -> mOnly(sizeCode(sz));
-            case 'B' -> reg(Regs.gpr(vvvv & 15, sizeCode(sz), true));
-            case 'V' -> {
-                modrm();
-                int n = regNum() | ((rBits & 16) != 0 ? 16 : 0);
-                reg(Regs.vec(n, vecRegSize(sz)));
-            }
-            case 'H' -> {
-                String hs = sz;
-                if (hs.startsWith("m")) {
-                    // movss/movsd: the merge register exists only in the register form
-                    if (mod != 3) {
-                        return;
-                    }
-                    hs = hs.substring(1);
-                }
-                if (vex || evex) {
-                    reg(Regs.vec(vvvv, vecRegSize(hs)));
-                }
-            }
-            case 'L' -> reg(Regs.vec((u8() >> 4) & 15, vecRegSize(sz)));
-            case 'K' -> {
-                modrm();
-                if (sz.equals("m") && mod != 3) {
-                    throw X86Decoder.bad();
-                }
-                reg("k" + (sz.equals("r") ? reg : rm));
-            }
-            case 'W', 'U' -> {
-                modrm();
-                if (mod == 3) {
-                    int n = rmNum() | (evex && (rBits & 2) != 0 ? 16 : 0);
-                    reg(Regs.vec(n, vecRegSize(sz)));
-                } else {
-                    if (k == 'U') {
-                        throw X86Decoder.bad();
-                    }
-                    vecMem(sz);
-                }
-            }
-            case 'P' -> {
-                modrm();
-                reg("mm" + reg);
-            }
-            case 'N', 'Q' -> {
-                modrm();
-                if (mod == 3) {
-                    reg("mm" + rm);
-                } else {
-                    if (k == 'N') {
-                        throw X86Decoder.bad();
-                    }
-                    memOperand(8);
-                }
-            }
-            default -> throw new IllegalStateException("operand " + s);
-        }
-    }
-
-    int vecRegSize(String sz) {
-        return switch (sz) {
-            case "x" -> vecSize();
-            case "qq" -> 32;
-            default -> 16;
-        };
-    }
-
-    void vecMem(String sz) {
-        int size = switch (sz) {
-            case "x" -> vecSize();
-            default -> sizeCode(sz);
-        };
-        if (evex && eb && sz.equals("x")) {
-            int el = vW != 0 ? 8 : 4;
-            long disp = memDisp;
-            if (mod == 1) {
-                disp *= el;
-            }
-            add(new Operand.Mem(seg(), memBase, memIndex, memIndex == null ? 1 : memScale, disp, el),
-                    new Decoded.Hint(memDispShown, memRiz, "{1to" + (vecSize() / el) + "}"));
-            return;
-        }
-        memOperand(size);
+        OperandSpecs.apply(this, s);
     }
 
     /** Applies a table entry "mnemonic ops". */
@@ -731,6 +514,7 @@ final class Decoding {
                     + m.substring(close + 1);
         }
         mnem = m;
+        intelMnem = null;
     }
 
     boolean useF3() {
@@ -821,123 +605,7 @@ final class Decoding {
         decorFirst = d;
     }
 
-    // ---- result
-
-    static String suffix(int size) {
-        return switch (size) {
-            case 1 -> "b";
-            case 2 -> "w";
-            case 4 -> "l";
-            default -> "q";
-        };
-    }
-
     Decoded finish() {
-        int len = pos - start;
-        String m = mnem;
-        if (m.endsWith("~")) {
-            m = m.substring(0, m.length() - 1);
-            if (hasModrm && mod != 3) {
-                m += suffix(suffixSize);
-            }
-        } else if (m.endsWith("@")) {
-            m = m.substring(0, m.length() - 1) + suffix(suffixSize == 0 ? 4 : suffixSize);
-        }
-        bndBranch = isBranch && !m.startsWith("loop") && !m.startsWith("j") || m.startsWith("j") && !m.endsWith("cxz")
-                || isIndirectBranch && !m.startsWith("l");
-        if (isBranch && m.startsWith("loop") && p67 >= 0) {
-            pfxUsed[p67] = true;
-            m += "l";
-        }
-        if (isBranch && (m.startsWith("j") && !m.startsWith("jmp") || m.startsWith("loop"))) {
-            boolean cs = false;
-            boolean ds = false;
-            for (int i = 0; i < npfx; i++) {
-                cs |= pfx[i] == 0x2e;
-                ds |= pfx[i] == 0x3e;
-            }
-            if (cs != ds) {
-                pfxUsed[pSeg] = true;
-                m += cs ? ",pn" : ",pt";
-            }
-        }
-        List<Operand> out = new ArrayList<>(ops);
-        List<Decoded.Hint> h = new ArrayList<>(hints);
-        if (!decorFirst.isEmpty() && !out.isEmpty()) {
-            Decoded.Hint first = h.get(0);
-            h.set(0, new Decoded.Hint(first.dispShown(), first.rizScale(), first.decor() + decorFirst));
-        }
-        if (!noReverse) {
-            Collections.reverse(out);
-            Collections.reverse(h);
-        }
-        StringBuilder p = new StringBuilder();
-        for (int i = 0; i < npfx; i++) {
-            if ((pfx[i] & 0xf0) == 0x40) {
-                if (!(i == rexIdx && rex != 0 && rexUsed == rex)) {
-                    p.append(rexName(pfx[i])).append(' ');
-                }
-            } else if (!pfxUsed[i]) {
-                p.append(prefixName(pfx[i], m)).append(' ');
-            }
-        }
-        byte[] bytes = Arrays.copyOfRange(b, start, start + len);
-        return new Decoded(new Instruction(addr, len, bytes, m, out), p.toString(), h);
-    }
-
-    String prefixName(int p, String m) {
-        return switch (p) {
-            case 0xf0 -> "lock";
-            case 0xf3 -> isString && !(m.startsWith("cmps") || m.startsWith("scas")) ? "rep"
-                    : hle(m, true) ? "xrelease" : "repz";
-            case 0xf2 -> bndBranch ? "bnd" : hle(m, false) ? "xacquire" : "repnz";
-            case 0x66 -> "data16";
-            case 0x67 -> "addr32";
-            case 0x2e -> "cs";
-            case 0x36 -> "ss";
-            case 0x3e -> isIndirectBranch && !m.startsWith("l") ? "notrack" : "ds";
-            case 0x26 -> "es";
-            case 0x64 -> "fs";
-            case 0x65 -> "gs";
-            default -> String.format("0x%02x", p);
-        };
-    }
-
-    /** Whether F2/F3 are the HLE hints here: a locked (or xchg) read-modify-write, or a store (F3). */
-    private boolean hle(String m, boolean release) {
-        if (!hasModrm || mod == 3) {
-            return false;
-        }
-        String base = m.replaceAll("[bwlq]$", "");
-        boolean lockable = switch (base) {
-            case "add", "adc", "and", "btc", "btr", "bts", "cmpxchg", "cmpxchg8b", "cmpxchg16b", "dec", "inc",
-                    "neg", "not", "or", "sbb", "sub", "xor", "xadd" -> true;
-            default -> false;
-        };
-        boolean locked = false;
-        for (int i = 0; i < npfx; i++) {
-            locked |= pfx[i] == 0xf0;
-        }
-        return base.equals("xchg") || lockable && locked || release && base.equals("mov") && isStore;
-    }
-
-    static String rexName(int r) {
-        if ((r & 0xf) == 0) {
-            return "rex";
-        }
-        StringBuilder s = new StringBuilder("rex.");
-        if ((r & 8) != 0) {
-            s.append('W');
-        }
-        if ((r & 4) != 0) {
-            s.append('R');
-        }
-        if ((r & 2) != 0) {
-            s.append('X');
-        }
-        if ((r & 1) != 0) {
-            s.append('B');
-        }
-        return s.toString();
+        return DecodingResult.finish(this);
     }
 }

@@ -72,15 +72,18 @@ final class LegacyMaps {
                     case 3 -> {
                         d.isIndirectBranch = true;
                         d.entry("lcall M");
+                        d.intelSizeWord = farWord(d);
                     }
                     case 4 -> branchIndirect(d, "jmp");
                     case 5 -> {
                         d.isIndirectBranch = true;
                         d.entry("ljmp M");
+                        d.intelSizeWord = farWord(d);
                     }
                     case 6 -> {
                         int size = d.osz64();
                         d.setMnem(size == 2 && d.mod != 3 ? "pushw" : "push");
+                        d.intelMnem = "push";
                         d.eOperand(size);
                     }
                     default -> throw X86Decoder.bad();
@@ -108,6 +111,7 @@ final class LegacyMaps {
                 }
                 int size = d.osz64();
                 d.setMnem(size == 2 && d.mod != 3 ? "popw" : "pop");
+                d.intelMnem = "pop";
                 d.eOperand(size);
             }
             case "#movimm" -> {
@@ -190,11 +194,21 @@ final class LegacyMaps {
         }
     }
 
+    /** The far pointer of lcall/ljmp: 16:16 with a 66 prefix and no REX.W, else 16:32 (objdump's reading). */
+    private static String farWord(Decoding d) {
+        if (d.p66 >= 0 && (d.rBits & 8) == 0) {
+            d.intelUsedPrefix = d.p66; // Intel syntax says so by the DWORD; AT&T prints the prefix
+            return "DWORD";
+        }
+        return "FWORD";
+    }
+
     static void branchIndirect(Decoding d, String m) {
         d.isIndirectBranch = true;
         d.modrm();
         int size = d.osz64();
         d.setMnem(size == 2 && d.mod != 3 ? m + "w" : m);
+        d.intelMnem = m;
         d.eOperand(size);
     }
 
@@ -299,7 +313,8 @@ final class LegacyMaps {
     static void movx(Decoding d, String m, int srcSize) {
         d.modrm();
         int size = d.osz();
-        d.setMnem(m + Decoding.suffix(size));
+        d.setMnem(m + DecodingResult.suffix(size));
+        d.intelMnem = m.startsWith("movz") ? "movzx" : "movsx";
         d.gprReg(size);
         if (d.mod == 3) {
             d.gprRm(srcSize);

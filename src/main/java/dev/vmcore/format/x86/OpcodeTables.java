@@ -10,8 +10,10 @@ import java.util.Map;
  * the SDM's notation: E/G (ModRM rm/reg), I (immediate), J (relative), Z (register in the opcode),
  * M (memory only), V/W/U/H (vector reg, vector rm, vector reg in rm, VEX.vvvv), P/Q/N (MMX), O
  * (moffs), X/Y (string source/destination), S/C/D (segment, control, debug register); sizes b, w,
- * d, q, v (operand size), z (16/32), y (32/64), x (by VEX.L). A mnemonic ending in {@code ~} takes
- * objdump's size suffix when its rm operand is memory; one ending in {@code @} always takes it.
+ * d, q, v (operand size), z (16/32), y (32/64), x (by VEX.L), x2/x4/x8 (half, quarter, eighth
+ * of x), p (far pointer); "Ed/b" is a dword register or a byte of memory. A mnemonic ending in
+ * {@code ~} takes objdump's size suffix when its rm operand is memory; one ending in {@code @}
+ * always takes it.
  * An entry starting with {@code #} is resolved in code (groups and the like). {@code null}: invalid.
  */
 final class OpcodeTables {
@@ -190,10 +192,10 @@ final class OpcodeTables {
         TWO[0xaf] = "imul Gv,Ev";
         TWO[0xb0] = "cmpxchg Eb,Gb";
         TWO[0xb1] = "cmpxchg Ev,Gv";
-        TWO[0xb2] = "lss Gv,M";
+        TWO[0xb2] = "lss Gv,Mp";
         TWO[0xb3] = "btr Ev,Gv";
-        TWO[0xb4] = "lfs Gv,M";
-        TWO[0xb5] = "lgs Gv,M";
+        TWO[0xb4] = "lfs Gv,Mp";
+        TWO[0xb5] = "lgs Gv,Mp";
         TWO[0xb6] = "#movzb";
         TWO[0xb7] = "#movzw";
         TWO[0xb8] = "#popcnt";
@@ -270,12 +272,15 @@ final class OpcodeTables {
             put(1, op, m + "ps Vx," + h + "Wx", i == 1 || i == 2 ? null : m + "pd Vx," + h + "Wx",
                     logic ? null : m + "ss Vdq,Hss,Wss", logic || i == 1 || i == 2 ? null : m + "sd Vdq,Hsd,Wsd");
         }
-        put(1, 0x5a, "cvtps2pd Vx,Wq", "cvtpd2ps Vx,Wx", "cvtss2sd Vdq,Hdq,Wss", "cvtsd2ss Vdq,Hdq,Wsd");
+        put(1, 0x5a, "cvtps2pd Vx,Wx2", "cvtpd2ps Vx,Wx", "cvtss2sd Vdq,Hdq,Wss", "cvtsd2ss Vdq,Hdq,Wsd");
         put(1, 0x5b, "cvtdq2ps Vx,Wx", "cvtps2dq Vx,Wx", "cvttps2dq Vx,Wx", null);
         String[] p60 = {"punpcklbw", "punpcklwd", "punpckldq", "packsswb", "pcmpgtb", "pcmpgtw", "pcmpgtd", "packuswb",
             "punpckhbw", "punpckhwd", "punpckhdq", "packssdw"};
         for (int i = 0; i < p60.length; i++) {
             pint(1, 0x60 + i, p60[i], "Vx,Hx,Wx");
+            if (i < 3) {
+                SSE.put(1 << 10 | (0x60 + i), "L!" + p60[i] + " Pq,Qd"); // the MMX low unpacks read 4 bytes
+            }
         }
         put(1, 0x6c, null, "punpcklqdq Vx,Hx,Wx", null, null);
         put(1, 0x6d, null, "punpckhqdq Vx,Hx,Wx", null, null);
@@ -299,7 +304,7 @@ final class OpcodeTables {
         put(1, 0x93, "V!#kmov", "V!#kmov", null, "V!#kmov");
         put(1, 0xae, "V!#vgrp15", null, null, null);
         put(1, 0xc2, "cmpps Vx,Hx,Wx,Ib", "cmppd Vx,Hx,Wx,Ib", "cmpss Vdq,Hdq,Wss,Ib", "cmpsd Vdq,Hdq,Wsd,Ib");
-        put(1, 0xc4, "L!pinsrw Pq,Ed,Ib", "pinsrw Vx,Hx,Ed,Ib", null, null);
+        put(1, 0xc4, "L!pinsrw Pq,Ed/w,Ib", "pinsrw Vx,Hx,Ed/w,Ib", null, null);
         put(1, 0xc5, "L!pextrw Gd,Nq,Ib", "pextrw Gd,Ux,Ib", null, null);
         put(1, 0xc6, "shufps Vx,Hx,Wx,Ib", "shufpd Vx,Hx,Wx,Ib", null, null);
         put(1, 0xd0, null, "addsubpd Vx,Hx,Wx", null, "addsubps Vx,Hx,Wx");
@@ -318,7 +323,7 @@ final class OpcodeTables {
         }
         put(1, 0xd6, null, "movq Wq,Vx", "L!movq2dq Vx,Nq", "L!movdq2q Pq,Ux");
         put(1, 0xd7, "L!pmovmskb Gd,Nq", "pmovmskb Gd,Ux", null, null);
-        put(1, 0xe6, null, "cvttpd2dq Vx,Wx", "cvtdq2pd Vx,Wx", "cvtpd2dq Vx,Wx");
+        put(1, 0xe6, null, "cvttpd2dq Vx,Wx", "cvtdq2pd Vx,Wx2", "cvtpd2dq Vx,Wx");
         put(1, 0xe7, "L!movntq Mq,Pq", "movntdq Mx,Vx", null, null);
         put(1, 0xf0, null, null, null, "lddqu Vx,Mx");
         put(1, 0xf7, "L!maskmovq Pq,Nq", "maskmovdqu Vx,Ux", null, null);
@@ -339,11 +344,12 @@ final class OpcodeTables {
         put(2, 0x17, null, "ptest Vx,Wx", null, null);
         put(2, 0x18, null, "V!vbroadcastss Vx,Wd", null, null);
         put(2, 0x19, null, "V!vbroadcastsd Vx,Wq", null, null);
-        put(2, 0x1a, null, "V!vbroadcastf128 Vx,Mx", null, null);
+        put(2, 0x1a, null, "V!vbroadcastf128 Vx,Mdq", null, null);
         String[] pmov = {"pmovsxbw", "pmovsxbd", "pmovsxbq", "pmovsxwd", "pmovsxwq", "pmovsxdq"};
+        String[] pmovSrc = {"Wx2", "Wx4", "Wx8", "Wx2", "Wx4", "Wx2"};
         for (int i = 0; i < 6; i++) {
-            put(2, 0x20 + i, null, pmov[i] + " Vx,Wq", null, null);
-            put(2, 0x30 + i, null, pmov[i].replace("sx", "zx") + " Vx,Wq", null, null);
+            put(2, 0x20 + i, null, pmov[i] + " Vx," + pmovSrc[i], null, null);
+            put(2, 0x30 + i, null, pmov[i].replace("sx", "zx") + " Vx," + pmovSrc[i], null, null);
         }
         put(2, 0x28, null, "pmuldq Vx,Hx,Wx", null, null);
         put(2, 0x29, null, "pcmpeqq Vx,Hx,Wx", null, null);
@@ -362,13 +368,13 @@ final class OpcodeTables {
         put(2, 0x49, "#amx49", null, null, null);
         put(2, 0x58, null, "V!vpbroadcastd Vx,Wd", null, null);
         put(2, 0x59, null, "V!vpbroadcastq Vx,Wq", null, null);
-        put(2, 0x5a, null, "V!vbroadcasti128 Vx,Mx", null, null);
+        put(2, 0x5a, null, "V!vbroadcasti128 Vx,Mdq", null, null);
         put(2, 0x78, null, "V!vpbroadcastb Vx,Wb", null, null);
         put(2, 0x79, null, "V!vpbroadcastw Vx,Ww", null, null);
         put(2, 0x8c, null, "V!vpmaskmov{d|q} Vx,Hx,Mx", null, null);
         put(2, 0x8e, null, "V!vpmaskmov{d|q} Mx,Hx,Vx", null, null);
-        put(2, 0x80, null, "L!invept Gq,M", null, null);
-        put(2, 0x81, null, "L!invvpid Gq,M", null, null);
+        put(2, 0x80, null, "L!invept Gq,Mdq", null, null);
+        put(2, 0x81, null, "L!invvpid Gq,Mdq", null, null);
         put(2, 0x82, null, "L!invpcid Gq,M", null, null);
         put(2, 0xc8, "L!sha1nexte Vx,Wx", null, null, null);
         put(2, 0xc9, "L!sha1msg1 Vx,Wx", null, null, null);
@@ -386,8 +392,8 @@ final class OpcodeTables {
         put(2, 0xf1, "L!movbe Mv,Gv", "L!movbe Mv,Gv", null, "L!crc32~ Gy,Ev");
         put(2, 0xf2, "V!andn Gy,By,Ey", null, null, null);
         put(2, 0xf3, "#grp17", null, null, null);
-        put(2, 0xf5, "#f5", "L!wruss{d|q} My,Gy", "V!pext Gy,By,Ey", "V!pdep Gy,By,Ey");
-        put(2, 0xf6, "L!wrss{d|q} My,Gy", "L!adcx Gy,Ey", "L!adox Gy,Ey", "V!mulx Gy,By,Ey");
+        put(2, 0xf5, "#f5", "L!wruss{d|q} M,Gy", "V!pext Gy,By,Ey", "V!pdep Gy,By,Ey");
+        put(2, 0xf6, "L!wrss{d|q} M,Gy", "L!adcx Gy,Ey", "L!adox Gy,Ey", "V!mulx Gy,By,Ey");
         put(2, 0xf7, "V!bextr Gy,Ey,By", "V!shlx Gy,Ey,By", "V!sarx Gy,Ey,By", "V!shrx Gy,Ey,By");
         put(2, 0xf8, null, "L!movdir64b Gq,M", "L!enqcmds Gq,M", "L!enqcmd Gq,M");
         put(2, 0xf9, "L!movdiri My,Gy", null, null, null);
@@ -405,13 +411,13 @@ final class OpcodeTables {
         put(3, 0x0d, null, "blendpd Vx,Hx,Wx,Ib", null, null);
         put(3, 0x0e, null, "pblendw Vx,Hx,Wx,Ib", null, null);
         put(3, 0x0f, "L!palignr Pq,Qq,Ib", "palignr Vx,Hx,Wx,Ib", null, null);
-        put(3, 0x14, null, "pextrb Ed,Vdq,Ib", null, null);
-        put(3, 0x15, null, "pextrw Ed,Vdq,Ib", null, null);
+        put(3, 0x14, null, "pextrb Ed/b,Vdq,Ib", null, null);
+        put(3, 0x15, null, "pextrw Ed/w,Vdq,Ib", null, null);
         put(3, 0x16, null, "pextr{d|q} Ey,Vdq,Ib", null, null);
         put(3, 0x17, null, "extractps Ed,Vdq,Ib", null, null);
         put(3, 0x18, null, "V!vinsertf128 Vx,Hx,Wdq,Ib", null, null);
         put(3, 0x19, null, "V!vextractf128 Wdq,Vx,Ib", null, null);
-        put(3, 0x20, null, "pinsrb Vdq,Hdq,Ed,Ib", null, null);
+        put(3, 0x20, null, "pinsrb Vdq,Hdq,Ed/b,Ib", null, null);
         put(3, 0x21, null, "insertps Vdq,Hdq,Wd,Ib", null, null);
         put(3, 0x22, null, "pinsr{d|q} Vdq,Hdq,Ey,Ib", null, null);
         put(3, 0x38, null, "V!vinserti128 Vx,Hx,Wdq,Ib", null, null);

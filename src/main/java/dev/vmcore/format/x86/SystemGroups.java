@@ -26,7 +26,7 @@ final class SystemGroups {
                     d.entry("rstorssp Mq");
                 }
                 case 6 -> d.entry("lmsw Mw");
-                default -> d.entry("invlpg M");
+                default -> d.entry("invlpg Mb");
             }
             return;
         }
@@ -97,6 +97,7 @@ final class SystemGroups {
         }
         d.setMnem(m);
         d.noReverse = true;
+        d.intelNoOperands = true; // objdump's Intel syntax leaves monitor's and mwait's registers implicit
         boolean a32 = d.p67 >= 0;
         switch (m) {
             case "monitor", "monitorx" -> {
@@ -141,7 +142,7 @@ final class SystemGroups {
                 case 6 -> {
                     if (d.p66 >= 0) {
                         d.pfxUsed[d.p66] = true;
-                        d.entry("clwb M");
+                        d.entry("clwb Mb");
                     } else {
                         d.entry("xsaveopt" + sfx + " M");
                     }
@@ -149,9 +150,9 @@ final class SystemGroups {
                 default -> {
                     if (d.p66 >= 0) {
                         d.pfxUsed[d.p66] = true;
-                        d.entry("clflushopt M");
+                        d.entry("clflushopt Mb");
                     } else {
-                        d.entry("clflush M");
+                        d.entry("clflush Mb");
                     }
                 }
             }

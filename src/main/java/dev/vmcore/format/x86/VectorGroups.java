@@ -94,20 +94,21 @@ final class VectorGroups {
         };
         d.setMnem("kmov" + sz);
         int gsize = sz.equals("q") ? 8 : 4;
+        int memSize = d.sizeCode(sz);
         switch (op) {
             case 0x90 -> {
                 d.reg("k" + d.reg);
                 if (d.mod == 3) {
                     d.reg("k" + d.rm);
                 } else {
-                    d.memOperand(0);
+                    d.memOperand(memSize);
                 }
             }
             case 0x91 -> {
                 if (d.mod == 3) {
                     throw X86Decoder.bad();
                 }
-                d.memOperand(0);
+                d.memOperand(memSize);
                 d.reg("k" + d.reg);
             }
             case 0x92 -> {

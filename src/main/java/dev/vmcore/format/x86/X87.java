@@ -14,6 +14,25 @@ final class X87 {
         "f2xm1", "fyl2x", "fptan", "fpatan", "fxtract", "fprem1", "fdecstp", "fincstp",
         "fprem", "fyl2xp1", "fsqrt", "fsincos", "frndint", "fscale", "fsin", "fcos"};
 
+    /** The size in bytes of each memory form of {@link OpcodeTables#X87_MEM}; 0 for the environment and state. */
+    private static final int[] MEM_SIZE = {
+        4, 4, 4, 4, 4, 4, 4, 4,
+        4, 0, 4, 4, 0, 2, 0, 2,
+        4, 4, 4, 4, 4, 4, 4, 4,
+        4, 4, 4, 4, 0, 10, 0, 10,
+        8, 8, 8, 8, 8, 8, 8, 8,
+        8, 8, 8, 8, 0, 0, 0, 2,
+        2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 10, 8, 10, 8};
+
+    /** The Intel name of memory form {@code att}: without the AT&amp;T size suffix ("flds" is "fld"). */
+    private static String intelMemName(String att, int size) {
+        if (size == 0 || att.equals("fldcw") || att.equals("fnstcw") || att.equals("fnstsw") || att.startsWith("fb")) {
+            return att;
+        }
+        return att.substring(0, att.length() - (size == 8 && att.startsWith("fi") ? 2 : 1));
+    }
+
     static void decode(Decoding d, int op) {
         d.modrm();
         int esc = op - 0xd8;
@@ -22,8 +41,16 @@ final class X87 {
             if (m == null) {
                 throw X86Decoder.bad();
             }
+            int size = MEM_SIZE[esc * 8 + d.reg];
             d.setMnem(m);
-            d.memOperand(0);
+            d.intelMnem = intelMemName(m, size);
+            if (size == 0 && d.p66 >= 0) {
+                // the 16-bit environment and state: objdump says frstors (AT&T), frstorw (Intel)
+                d.pfxUsed[d.p66] = true;
+                d.setMnem(m + "s");
+                d.intelMnem = m + "w";
+            }
+            d.memOperand(size);
             return;
         }
         int r = d.reg;
@@ -91,6 +118,7 @@ final class X87 {
                     oneSt(d, DC[r], st);
                 } else {
                     twoSt(d, DC[r], st, "st");
+                    d.intelMnem = intelReversed(DC[r]);
                 }
             }
             case 5 -> {
@@ -109,6 +137,7 @@ final class X87 {
                     oneSt(d, DE[r], st);
                 } else {
                     twoSt(d, DE[r], st, "st");
+                    d.intelMnem = intelReversed(DE[r]);
                 }
             }
             default -> {
@@ -145,8 +174,25 @@ final class X87 {
         decode(d, op);
         if (d.mnem.startsWith("fn") && !d.mnem.equals("fnop")) {
             d.mnem = "f" + d.mnem.substring(2);
+            if (d.intelMnem != null) {
+                d.intelMnem = "f" + d.intelMnem.substring(2);
+            }
         }
         return true;
+    }
+
+    /**
+     * DC and DE with a register destination: AT&amp;T (and objdump's AT&amp;T output) swaps the names
+     * of the reversed subtractions and divisions; Intel syntax names them as the SDM does.
+     */
+    private static String intelReversed(String att) {
+        if (att.startsWith("fsubr") || att.startsWith("fdivr")) {
+            return att.substring(0, 4) + att.substring(5);
+        }
+        if (att.startsWith("fsub") || att.startsWith("fdiv")) {
+            return att.substring(0, 4) + "r" + att.substring(4);
+        }
+        return null;
     }
 
     private static void oneSt(Decoding d, String m, String st) {

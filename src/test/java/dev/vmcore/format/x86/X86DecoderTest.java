@@ -620,26 +620,16 @@ class X86DecoderTest {
             64|67 29 3d e6 76 90 9a|sub    %edi,-0x656f891a(%eip)        # 0xffffffff9a907751
             6b|44 c5 f5 db c1|rex.R vpand %ymm1,%ymm1,%ymm0
             70|9b db e3|finit
+            73|66 dd 20|frstors (%rax)
+            76|66 d9 30|fnstenvs (%rax)
+            79|66 9b dd 30|fsaves (%rax)
             """;
 
     private static final LongFunction<Optional<String>> NO_SYMBOLS = a -> Optional.empty();
 
     @TestFactory
     List<DynamicTest> decodesAndFormatsLikeObjdump() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (String line : CASES.strip().split("\n")) {
-            String[] f = line.strip().split("\\|", 3);
-            long address = Long.parseLong(f[0], 16);
-            byte[] bytes = HexFormat.ofDelimiter(" ").parseHex(f[1]);
-            String expected = f[2];
-            tests.add(DynamicTest.dynamicTest(f[1] + " -> " + expected, () -> {
-                Instruction i = X86Decoder.decode(bytes, 0, address);
-                assertEquals(bytes.length, i.length(), "length");
-                assertFalse(i.isBad());
-                assertEquals(expected, AttFormatter.format(i, NO_SYMBOLS).stripTrailing());
-            }));
-        }
-        return tests;
+        return EncodingCases.of(CASES, i -> AttFormatter.format(i, NO_SYMBOLS));
     }
 
     @Test
