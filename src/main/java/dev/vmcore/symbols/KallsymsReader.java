@@ -73,12 +73,13 @@ public final class KallsymsReader {
         }
         int count = (int) n;
         byte[][] tokens = readTokens();
-        String[] names = new String[count];
+        Names names = new Names(count);
         char[] types = new char[count];
         int stextIndex = decodeNames(tokens, names, types);
         long[] addresses = new long[count];
         Encoding encoding = decodeAddresses(count, stextIndex, addresses);
-        return new Result(SortedSymbolTable.of(SOURCE, null, addresses, new long[count], types, names, count), encoding);
+        return new Result(SortedSymbolTable.ofStringTable(SOURCE, addresses, new long[count], types, names.strings,
+                names.offsets, count), encoding);
     }
 
     /** The 256 tokens: {@code kallsyms_token_index} (u16[256]) into the NUL-terminated {@code kallsyms_token_table}. */
@@ -109,16 +110,16 @@ public final class KallsymsReader {
      *
      * @return the index of {@code _stext}
      */
-    private int decodeNames(byte[][] tokens, String[] names, char[] types) {
+    private int decodeNames(byte[][] tokens, Names names, char[] types) {
         long gap = loc.tokenTable() - loc.names();
         int limit = gap > 0 && gap <= MAX_NAMES_BYTES ? (int) gap : MAX_NAMES_BYTES;
         Window w = new Window(mem, "kallsyms_names", loc.names(), limit,
-                (int) Math.min(limit, Math.max(64 << 10, (long) names.length * 12)));
+                (int) Math.min(limit, Math.max(64 << 10, (long) types.length * 12)));
         boolean big = loc.bigSymbolLengths();
         byte[] name = new byte[MAX_NAME];
         int stext = -1;
         int p = 0;
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < types.length; i++) {
             int entry = p;
             if (p + 2 > w.filled) {
                 w.ensure(Math.min(p + 2, w.limit));
@@ -146,13 +147,13 @@ public final class KallsymsReader {
             }
             p += len;
             types[i] = (char) (name[0] & 0xff);
-            names[i] = new String(name, 1, nlen - 1, StandardCharsets.ISO_8859_1);
-            if (stext < 0 && nlen == 7 && "_stext".equals(names[i])) {
+            names.add(i, name, 1, nlen - 1);
+            if (stext < 0 && nlen == 7 && "_stext".equals(new String(name, 1, 6, StandardCharsets.ISO_8859_1))) {
                 stext = i;
             }
         }
         if (stext < 0) {
-            throw fault("kallsyms_names", loc.names(), "no _stext among " + names.length
+            throw fault("kallsyms_names", loc.names(), "no _stext among " + types.length
                     + " symbols (wrong table or name-length form?)");
         }
         return stext;
@@ -232,6 +233,31 @@ public final class KallsymsReader {
     }
 
     /** A corrupt-table error; the address goes into the text too, as FormatException prints only non-negative offsets. */
+    /**
+     * The expanded names, NUL-terminated one after another in one array (a kernel has about
+     * 190,000; a String each would be most of the reading's time and memory).
+     */
+    private static final class Names {
+        byte[] strings;
+        final int[] offsets;
+        int used;
+
+        Names(int count) {
+            strings = new byte[Math.max(1024, count * 24)];
+            offsets = new int[count];
+        }
+
+        void add(int i, byte[] name, int from, int length) {
+            if (used + length + 1 > strings.length) {
+                strings = java.util.Arrays.copyOf(strings, Math.max(strings.length * 2, used + length + 1));
+            }
+            offsets[i] = used;
+            System.arraycopy(name, from, strings, used, length);
+            used += length;
+            strings[used++] = 0;
+        }
+    }
+
     private static FormatException fault(String table, long address, String problem) {
         return new FormatException("kernel memory", address, table + " at " + Unsigned.hex(address) + ": " + problem);
     }

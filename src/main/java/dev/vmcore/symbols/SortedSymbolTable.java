@@ -21,12 +21,12 @@ public final class SortedSymbolTable implements SymbolTable {
     private final long[] addresses;
     private final long[] sizes;
     private final char[] types;
-    private final String[] names;
+    private final SymbolNames names;
     /** Built on the first lookup by name, so a table that is only searched by address never pays for it. */
     private volatile NameIndex byName;
 
     private SortedSymbolTable(String source, String module, long[] addresses, long[] sizes, char[] types,
-                              String[] names) {
+                              SymbolNames names) {
         this.source = source;
         this.module = module;
         this.addresses = addresses;
@@ -51,37 +51,50 @@ public final class SortedSymbolTable implements SymbolTable {
      */
     static SortedSymbolTable of(String source, String module, long[] addresses, long[] sizes, char[] types,
                                 String[] names, int count) {
+        return of(source, module, addresses, sizes, types, new SymbolNames.Decoded(names), count);
+    }
+
+    /**
+     * Like {@link #of(String, String, long[], long[], char[], String[], int)}, with names left in
+     * their string table ({@code strings}, NUL-terminated Latin-1 at {@code nameOffsets}): a large
+     * table (a vmlinux's) then never decodes the names it is not asked for.
+     */
+    public static SortedSymbolTable ofStringTable(String source, long[] addresses, long[] sizes, char[] types,
+                                                  byte[] strings, int[] nameOffsets, int count) {
+        return of(source, null, addresses, sizes, types, new SymbolNames.InTable(strings, nameOffsets), count);
+    }
+
+    private static SortedSymbolTable of(String source, String module, long[] addresses, long[] sizes, char[] types,
+                                        SymbolNames names, int count) {
         int[] order = Unsigned.sortedOrder(addresses, count);
         if (order == null && addresses.length == count && sizes.length == count && types.length == count
-                && names.length == count) {
+                && names.size() == count) {
             return new SortedSymbolTable(source, module, addresses, sizes, types, names);
         }
         long[] a = new long[count];
         long[] s = new long[count];
         char[] t = new char[count];
-        String[] n = new String[count];
         for (int i = 0; i < count; i++) {
             int k = order == null ? i : order[i];
             a[i] = addresses[k];
             s[i] = sizes[k];
             t[i] = types[k];
-            n[i] = names[k];
         }
-        return new SortedSymbolTable(source, module, a, s, t, n);
+        return new SortedSymbolTable(source, module, a, s, t, names.reordered(order, count));
     }
 
     /** Number of symbols. */
     public int size() {
-        return names.length;
+        return names.size();
     }
 
     /** The symbol at {@code index} in address order. */
     public Symbol symbol(int index) {
-        return new Symbol(names[index], addresses[index], sizes[index], types[index], Optional.ofNullable(module));
+        return new Symbol(names.get(index), addresses[index], sizes[index], types[index], Optional.ofNullable(module));
     }
 
     public String name(int index) {
-        return names[index];
+        return names.get(index);
     }
 
     public long address(int index) {
@@ -154,11 +167,13 @@ public final class SortedSymbolTable implements SymbolTable {
         if (byRank != 0) {
             return byRank < 0 ? candidate : current;
         }
-        int byLength = Integer.compare(names[candidate].length(), names[current].length());
+        String c = names.get(candidate);
+        String k = names.get(current);
+        int byLength = Integer.compare(c.length(), k.length());
         if (byLength != 0) {
             return byLength < 0 ? candidate : current;
         }
-        return names[candidate].compareTo(names[current]) < 0 ? candidate : current;
+        return c.compareTo(k) < 0 ? candidate : current;
     }
 
     private static int rank(char type) {
@@ -235,7 +250,7 @@ public final class SortedSymbolTable implements SymbolTable {
 
             @Override
             public int size() {
-                return names.length;
+                return names.size();
             }
         };
     }
@@ -247,7 +262,7 @@ public final class SortedSymbolTable implements SymbolTable {
 
     @Override
     public String toString() {
-        return "SortedSymbolTable[" + source + ", " + names.length + " symbols]";
+        return "SortedSymbolTable[" + source + ", " + names.size() + " symbols]";
     }
 
     /**
@@ -255,20 +270,21 @@ public final class SortedSymbolTable implements SymbolTable {
      * per-entry objects), symbols sharing a name chained in address order through {@link #next}.
      */
     private static final class NameIndex {
-        private final String[] names;
+        private final SymbolNames names;
         private final int[] slots;
         final int[] next;
 
-        NameIndex(String[] names) {
+        NameIndex(SymbolNames names) {
             this.names = names;
-            int cap = Integer.highestOneBit(Math.max(4, names.length * 2 - 1)) << 1;
+            int n = names.size();
+            int cap = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1;
             this.slots = new int[cap];
-            this.next = new int[names.length];
-            int[] last = new int[names.length];
+            this.next = new int[n];
+            int[] last = new int[n];
             int mask = cap - 1;
-            for (int i = 0; i < names.length; i++) {
+            for (int i = 0; i < n; i++) {
                 next[i] = -1;
-                int h = spread(names[i].hashCode()) & mask;
+                int h = spread(names.hash(i)) & mask;
                 while (true) {
                     int first = slots[h] - 1;
                     if (first < 0) {
@@ -276,7 +292,7 @@ public final class SortedSymbolTable implements SymbolTable {
                         last[i] = i;
                         break;
                     }
-                    if (names[first].equals(names[i])) {
+                    if (names.same(first, i)) {
                         next[last[first]] = i;
                         last[first] = i;
                         break;
@@ -291,7 +307,7 @@ public final class SortedSymbolTable implements SymbolTable {
             int h = spread(name.hashCode()) & mask;
             while (true) {
                 int first = slots[h] - 1;
-                if (first < 0 || names[first].equals(name)) {
+                if (first < 0 || names.is(first, name)) {
                     return first;
                 }
                 h = (h + 1) & mask;

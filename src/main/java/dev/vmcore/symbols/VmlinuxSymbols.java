@@ -3,10 +3,12 @@ package dev.vmcore.symbols;
 import dev.vmcore.format.elf.ElfSection;
 import dev.vmcore.format.elf.ElfSymbol;
 import dev.vmcore.format.elf.ElfSymbols;
+import dev.vmcore.format.elf.Symtab;
 import dev.vmcore.util.Unsigned;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The kernel image's symbols from a vmlinux ELF symbol table, moved to their runtime addresses.
@@ -34,21 +36,38 @@ public final class VmlinuxSymbols {
         }
     }
 
-    /** Like {@link #load}, for a file already open (to also check its build id or banner). */
+    /**
+     * Like {@link #load}, for a file already open (to also check its build id or banner). The names
+     * stay in the file's string table: a vmlinux has about 190,000 and a session looks up a few.
+     */
     public static SortedSymbolTable fromElf(ElfSymbols elf, long kaslrOffset) {
         List<ElfSection> sections = elf.sections();
         ElfSection[] byIndex = sections.toArray(ElfSection[]::new);
-        List<ElfSymbol> syms = elf.symbols();
-        SortedSymbolTable.Builder b = SortedSymbolTable.builder(SOURCE, null);
-        for (ElfSymbol s : syms) {
-            if (!s.isDefined() || s.isDebugging() || s.isAbsolute() || s.name().isEmpty()
-                    || s.sectionIndex() < 0 || s.sectionIndex() >= sections.size()) {
+        Optional<Symtab> table = elf.symtab();
+        if (table.isEmpty()) {
+            return SortedSymbolTable.builder(SOURCE, null).build();
+        }
+        Symtab t = table.get();
+        int n = t.count();
+        long[] addresses = new long[n];
+        long[] sizes = new long[n];
+        char[] types = new char[n];
+        int[] names = new int[n];
+        int count = 0;
+        for (int i = 1; i < n; i++) {
+            int shndx = t.sectionIndex(i);
+            if (shndx == ElfSymbol.SHN_UNDEF || t.isDebugging(i) || shndx == ElfSymbol.SHN_ABS || t.nameEmpty(i)
+                    || shndx < 0 || shndx >= byIndex.length) {
                 continue;
             }
-            long address = relocated(byIndex[s.sectionIndex()], s.value()) ? s.value() + kaslrOffset : s.value();
-            b.add(s.name(), address, s.size(), s.nmType());
+            long value = t.value(i);
+            addresses[count] = relocated(byIndex[shndx], value) ? value + kaslrOffset : value;
+            sizes[count] = t.size(i);
+            types[count] = t.nmType(i);
+            names[count] = t.nameOffset(i);
+            count++;
         }
-        return b.build();
+        return SortedSymbolTable.ofStringTable(SOURCE, addresses, sizes, types, t.strings(), names, count);
     }
 
     /**

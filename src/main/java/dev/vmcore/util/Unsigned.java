@@ -50,6 +50,10 @@ public final class Unsigned {
         if (sorted) {
             return null;
         }
+        int[] packed = packedOrder(keys, n);
+        if (packed != null) {
+            return packed;
+        }
         long[] k = java.util.Arrays.copyOf(keys, n);
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
@@ -81,5 +85,47 @@ public final class Unsigned {
             idx2 = ti;
         }
         return idx;
+    }
+
+    /**
+     * {@link #sortedOrder} by sorting plain longs: each key's distance from the smallest key of its
+     * half of the unsigned range (top bit clear, then set) shifted up, its index in the low bits,
+     * so equal keys keep their order. A symbol table's addresses (kernel text and data within a
+     * few hundred MB, per-CPU offsets near 0) always fit; null when the keys are too spread out.
+     */
+    private static int[] packedOrder(long[] keys, int n) {
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
+        long[] min = {Long.MAX_VALUE, -1};
+        long[] max = {0, Long.MIN_VALUE};
+        int low = 0;
+        for (int i = 0; i < n; i++) {
+            long k = keys[i];
+            int half = k < 0 ? 1 : 0;
+            low += 1 - half;
+            min[half] = Math.min(min[half], k);
+            max[half] = Math.max(max[half], k);
+        }
+        for (int half = 0; half < 2; half++) {
+            boolean empty = half == 0 ? low == 0 : low == n;
+            if (!empty && (max[half] - min[half]) >>> (63 - bits) != 0) {
+                return null;
+            }
+        }
+        long[] packed = new long[n];
+        int lo = 0;
+        int hi = low;
+        for (int i = 0; i < n; i++) {
+            long k = keys[i];
+            int half = k < 0 ? 1 : 0;
+            packed[half == 0 ? lo++ : hi++] = (k - min[half]) << bits | i;
+        }
+        java.util.Arrays.sort(packed, 0, low);
+        java.util.Arrays.sort(packed, low, n);
+        int[] order = new int[n];
+        long mask = (1L << bits) - 1;
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) (packed[i] & mask);
+        }
+        return order;
     }
 }

@@ -36,6 +36,7 @@ public final class ElfSymbols implements AutoCloseable {
     private final ElfHeader header;
     private final List<ElfSection> sections;
     private List<ElfSymbol> symbols;
+    private Optional<Symtab> symtab;
 
     private ElfSymbols(ByteSource src, boolean ownsSource) {
         this.src = src;
@@ -253,10 +254,20 @@ public final class ElfSymbols implements AutoCloseable {
     /** Every entry of {@code .symtab} but the null entry 0, in table order; empty for a stripped file. */
     public synchronized List<ElfSymbol> symbols() {
         if (symbols == null) {
-            symbols = sections.stream().filter(s -> s.type() == ElfSection.SHT_SYMTAB).findFirst()
-                    .map(this::readSymtab).orElse(List.of());
+            symbols = symtab().map(this::objects).orElse(List.of());
         }
         return symbols;
+    }
+
+    /**
+     * {@code .symtab} as stored, read once (one read for the entries, one for the names); empty for a
+     * stripped file. Name offsets are checked to lie in the string table.
+     */
+    public synchronized Optional<Symtab> symtab() {
+        if (symtab == null) {
+            symtab = sections.stream().filter(s -> s.type() == ElfSection.SHT_SYMTAB).findFirst().map(this::readSymtab);
+        }
+        return symtab;
     }
 
     /** The GNU build id (NT_GNU_BUILD_ID in {@code .note.gnu.build-id}) as lowercase hex. */
@@ -280,13 +291,18 @@ public final class ElfSymbols implements AutoCloseable {
      * symbol's section; empty when there is no such symbol or it is not stored in the file.
      */
     public Optional<String> linuxBanner() {
-        for (ElfSymbol sym : symbols()) {
-            if (!sym.name().equals("linux_banner") || !sym.isDefined() || sym.sectionIndex() >= sections.size()) {
+        Optional<Symtab> table = symtab();
+        if (table.isEmpty()) {
+            return Optional.empty();
+        }
+        Symtab t = table.get();
+        for (int i = 1; i < t.count(); i++) {
+            if (!t.nameIs(i, "linux_banner") || t.sectionIndex(i) == ElfSymbol.SHN_UNDEF || t.sectionIndex(i) >= sections.size()) {
                 continue;
             }
-            ElfSection s = sections.get(sym.sectionIndex());
-            long rel = sym.value() - s.addr();
-            long len = sym.size() > 0 ? Math.min(sym.size(), MAX_BANNER) : MAX_BANNER;
+            ElfSection s = sections.get(t.sectionIndex(i));
+            long rel = t.value(i) - s.addr();
+            long len = t.size(i) > 0 ? Math.min(t.size(i), MAX_BANNER) : MAX_BANNER;
             if (!s.hasContents() || rel < 0 || rel >= s.size()) {
                 return Optional.empty();
             }
@@ -355,7 +371,7 @@ public final class ElfSymbols implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    private List<ElfSymbol> readSymtab(ElfSection symtab) {
+    private Symtab readSymtab(ElfSection symtab) {
         long headerAt = header.shoff() + (long) symtab.index() * ElfSection.SIZE;
         if (symtab.entsize() != SYM_SIZE || symtab.size() % SYM_SIZE != 0) {
             throw new FormatException(src.name(), headerAt, "symbol table entry size " + symtab.entsize()
@@ -370,27 +386,22 @@ public final class ElfSymbols implements AutoCloseable {
         byte[] xindex = sections.stream()
                 .filter(s -> s.type() == ElfSection.SHT_SYMTAB_SHNDX && s.link() == symtab.index())
                 .findFirst().map(this::readSection).orElse(null);
-        char[] letters = sectionLetters();
-        int count = syms.length / SYM_SIZE;
-        List<ElfSymbol> out = new ArrayList<>(Math.max(0, count - 1));
-        for (int i = 1; i < count; i++) {
-            int p = i * SYM_SIZE;
-            long nameOff = ByteCursor.getInt(syms, p) & 0xffffffffL;
-            int info = syms[p + 4] & 0xff;
-            int shndx = (syms[p + 6] & 0xff) | (syms[p + 7] & 0xff) << 8;
-            long value = ByteCursor.getLong(syms, p + 8);
-            long size = ByteCursor.getLong(syms, p + 16);
-            if (shndx == ElfSymbol.SHN_XINDEX && xindex != null && (long) i * 4 + 4 <= xindex.length) {
-                shndx = ByteCursor.getInt(xindex, i * 4);
+        Symtab t = new Symtab(syms, strings, xindex, sectionLetters());
+        for (int i = 1; i < t.count(); i++) {
+            if (!t.nameInTable(i)) {
+                throw new FormatException(src.name(), symtab.offset() + (long) i * SYM_SIZE, "symbol " + i
+                        + " name offset 0x" + Integer.toHexString(t.nameOffset(i)) + " lies outside its string table");
             }
-            if (nameOff >= strings.length && nameOff != 0) {
-                throw new FormatException(src.name(), symtab.offset() + p, "symbol " + i + " name offset 0x"
-                        + Long.toHexString(nameOff) + " lies outside its string table");
-            }
-            int type = info & 0xf;
-            int binding = info >>> 4;
-            out.add(new ElfSymbol(cString(strings, nameOff), value, size, type, binding, shndx, sectionName(shndx),
-                    NmType.of(type, binding, shndx, letters)));
+        }
+        return t;
+    }
+
+    private List<ElfSymbol> objects(Symtab t) {
+        List<ElfSymbol> out = new ArrayList<>(Math.max(0, t.count() - 1));
+        for (int i = 1; i < t.count(); i++) {
+            int shndx = t.sectionIndex(i);
+            out.add(new ElfSymbol(t.name(i), t.value(i), t.size(i), t.type(i), t.binding(i), shndx, sectionName(shndx),
+                    t.nmType(i)));
         }
         return out;
     }
@@ -433,7 +444,7 @@ public final class ElfSymbols implements AutoCloseable {
         }
     }
 
-    private static String cString(byte[] table, long offset) {
+    static String cString(byte[] table, long offset) {
         if (offset >= table.length) {
             return "";
         }
