@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * The faulting access as C: which expression over the function's arguments each general register
@@ -56,6 +57,15 @@ final class AccessPath {
      * {@code prototype}.
      */
     static Map<String, Value> registersAfter(List<Instruction> code, FunctionType prototype) {
+        return registersAfter(code, prototype, address -> Optional.empty());
+    }
+
+    /**
+     * {@link #registersAfter(List, FunctionType)}, also following loads from global variables:
+     * {@code globals} names the variable (or its member) a RIP-relative operand addresses, with its type.
+     */
+    static Map<String, Value> registersAfter(List<Instruction> code, FunctionType prototype,
+                                             LongFunction<Optional<Value>> globals) {
         Map<String, Value> regs = new HashMap<>();
         for (int i = 0; i < prototype.params().size() && i < ARGUMENT_REGISTERS.size(); i++) {
             FunctionType.Param p = prototype.params().get(i);
@@ -64,12 +74,12 @@ final class AccessPath {
             }
         }
         for (Instruction insn : code) {
-            step(insn, regs);
+            step(insn, regs, globals);
         }
         return regs;
     }
 
-    private static void step(Instruction insn, Map<String, Value> regs) {
+    private static void step(Instruction insn, Map<String, Value> regs, LongFunction<Optional<Value>> globals) {
         String op = insn.mnemonic();
         List<Operand> ops = insn.operands();
         if (op.startsWith("call")) {
@@ -84,6 +94,8 @@ final class AccessPath {
                 && ALIASES.get(dst.name()).equals(dst.name())) {
             Optional<Value> v = switch (ops.get(0)) {
                 case Operand.Reg src -> Optional.ofNullable(regs.get(src.name()));
+                case Operand.Mem m when m.isRipRelative() && m.segment() == null -> insn.ripTarget().flatMap(globals::apply)
+                        .filter(g -> Types.sizeof(g.type()) == 8);
                 case Operand.Mem m -> load(m, regs);
                 default -> Optional.empty();
             };
@@ -92,7 +104,9 @@ final class AccessPath {
         }
         if ((op.equals("lea") || op.equals("leaq")) && ops.size() == 2 && ops.get(0) instanceof Operand.Mem m
                 && ops.get(1) instanceof Operand.Reg dst && dst.name().equals(ALIASES.get(dst.name()))) {
-            set(regs, dst.name(), addressOf(m, regs));
+            set(regs, dst.name(), m.isRipRelative() && m.segment() == null
+                    ? insn.ripTarget().flatMap(globals::apply).map(v -> new Value("&" + v.expression(), PointerType.to(v.type(), 8)))
+                    : addressOf(m, regs));
             return;
         }
         // Anything else writes its destination (the last operand); exchanges write both, and

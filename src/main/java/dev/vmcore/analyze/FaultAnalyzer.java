@@ -24,6 +24,7 @@ import dev.vmcore.types.FunctionType;
 import dev.vmcore.types.PointerType;
 import dev.vmcore.types.TypeNames;
 import dev.vmcore.types.Types;
+import dev.vmcore.types.Variable;
 import dev.vmcore.util.VmcoreException;
 
 import java.util.ArrayList;
@@ -337,9 +338,34 @@ public final class FaultAnalyzer {
             return Optional.empty();
         }
         try {
-            return AccessPath.lvalue(m, AccessPath.registersAfter(code.before(), proto.get()))
+            return AccessPath.lvalue(m, AccessPath.registersAfter(code.before(), proto.get(), this::global))
                     .map(v -> String.format("in C, the faulting access is `%s` (%s), traced from the"
                             + " arguments of %s", v.expression(), TypeNames.name(v.type()), code.function().name()));
+        } catch (VmcoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The global variable (or member of one) at {@code address}, as a C lvalue with its type, when
+     * the types describe a variable of the symbol's name there; for a RIP-relative load or lea.
+     */
+    private Optional<AccessPath.Value> global(long address) {
+        Optional<Symbol> sym = symbols.containing(address).filter(s -> !s.isText());
+        if (sym.isEmpty()) {
+            return Optional.empty();
+        }
+        long offset = address - sym.get().address();
+        try {
+            Optional<Variable> v = session.types().findVariable(sym.get().name());
+            if (v.isEmpty() || Types.strip(v.get().type()) instanceof FunctionType) {
+                return Optional.empty();
+            }
+            if (offset == 0) {
+                return Optional.of(new AccessPath.Value(sym.get().name(), v.get().type()));
+            }
+            return Types.asStruct(v.get().type()).flatMap(t -> AccessPath.member(t, offset))
+                    .map(x -> new AccessPath.Value(sym.get().name() + "." + x.path(), x.type()));
         } catch (VmcoreException e) {
             return Optional.empty();
         }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +54,11 @@ class AccessPathTest {
 
     /** The instructions of {@code hex}; the last one is the "faulting" one, returned apart. */
     private static Optional<AccessPath.Value> access(FunctionType proto, String hex) {
+        return access(proto, hex, a -> Optional.empty());
+    }
+
+    private static Optional<AccessPath.Value> access(FunctionType proto, String hex,
+                                                     LongFunction<Optional<AccessPath.Value>> globals) {
         byte[] code = HexFormat.of().parseHex(hex.replace(" ", ""));
         List<Instruction> insns = new ArrayList<>();
         for (int off = 0; off < code.length; ) {
@@ -62,7 +68,7 @@ class AccessPathTest {
         }
         Instruction fault = insns.remove(insns.size() - 1);
         Operand.Mem m = FaultAnalyzer.memoryOperand(fault).orElseThrow();
-        return AccessPath.lvalue(m, AccessPath.registersAfter(insns, proto));
+        return AccessPath.lvalue(m, AccessPath.registersAfter(insns, proto, globals));
     }
 
     @Test
@@ -118,6 +124,29 @@ class AccessPathTest {
         assertTrue(access(proto("obj", PointerType.to(OBJ, 8)), "48 8b 47 04").isEmpty());
         // mov (%rsi),%rax: rsi is no argument here
         assertTrue(access(proto("obj", PointerType.to(OBJ, 8)), "48 8b 06").isEmpty());
+    }
+
+    @Test
+    void aPointerLoadedFromAGlobalVariableIsFollowed() {
+        FunctionType none = new FunctionType(VoidType.INSTANCE, List.of(), false);
+        // Code at 0x1000: mov 0x100(%rip),%rax is a load of the global at 0x1107.
+        LongFunction<Optional<AccessPath.Value>> globals = a -> a == 0x1107
+                ? Optional.of(new AccessPath.Value("current_item", PointerType.to(ITEM, 8))) : Optional.empty();
+        // mov 0x100(%rip),%rax ; mov 0x10(%rax),%rdx
+        assertEquals("current_item->node.prev", access(none, "48 8b 05 00 01 00 00  48 8b 50 10", globals)
+                .orElseThrow().expression());
+        // Another address is no known variable.
+        assertTrue(access(none, "48 8b 05 00 02 00 00  48 8b 50 10", globals).isEmpty());
+    }
+
+    @Test
+    void theAddressOfAGlobalStructReadsAsItsMembers() {
+        FunctionType none = new FunctionType(VoidType.INSTANCE, List.of(), false);
+        LongFunction<Optional<AccessPath.Value>> globals = a -> a == 0x1107
+                ? Optional.of(new AccessPath.Value("the_obj", OBJ)) : Optional.empty();
+        // lea 0x100(%rip),%rax ; mov 0x8(%rax),%rax ; mov (%rax),%rax
+        assertEquals("the_obj.target->value", access(none, "48 8d 05 00 01 00 00  48 8b 40 08  48 8b 00", globals)
+                .orElseThrow().expression());
     }
 
     @Test
