@@ -71,9 +71,13 @@ public final class FaultAnalyzer {
                 .orElseThrow(() -> new VmcoreException("analyze: no panic task (no panic_cpu, no oops task line): nothing"
                         + " to analyze"));
         StackTrace trace = new TaskBacktrace(session).of(task, true);
-        int at = oopsFrame(trace);
+        // A watchdog, the OOM killer or SysRq calls panic() itself, often from an interrupt or an
+        // NMI whose entry frame is on the stack too: that frame is no fault, the panic line says why.
+        Optional<PanicReason.Reason> reason = PanicReason.of(log);
+        boolean called = reason.filter(r -> r.kind() != FaultKind.UNKNOWN && r.kind() != FaultKind.WARNING).isPresent();
+        int at = called ? -1 : oopsFrame(trace);
         if (at < 0) {
-            return withoutRegisters(task, oops);
+            return withoutRegisters(task, trace, log, oops);
         }
         Frame entry = trace.frames().get(at);
         PtRegs regs = entry.exception().orElseThrow();
@@ -120,6 +124,12 @@ public final class FaultAnalyzer {
         FaultClassifier.Classified c = FaultClassifier.classify(new FaultClassifier.Facts(address, pointer, rip,
                 oops.map(OopsLines::lines).orElse(List.of()), stackStart, session.paging().fiveLevel()));
         evidence.addAll(c.evidence());
+        if (location.startsWith("sysrq_handle_crash+")) {
+            // Before 6.x SysRq-c crashed by writing through NULL; the fault is the request, not a bug.
+            evidence.add("sysrq_handle_crash is SysRq-c (echo c > /proc/sysrq-trigger): a crash requested on purpose");
+            return new Verdict(FaultKind.DELIBERATE_CRASH, "the machine was crashed on purpose with SysRq-c: nothing failed",
+                    location, source, caller, context, address, register, evidence);
+        }
         String summary = location + " " + c.what();
         return new Verdict(c.kind(), summary, location, source, caller, context, address, register, evidence);
     }
@@ -149,13 +159,40 @@ public final class FaultAnalyzer {
                 location, source, caller, context, OptionalLong.empty(), Optional.empty(), evidence);
     }
 
-    private Verdict withoutRegisters(TaskInfo task, Optional<OopsLines> oops) {
+    /**
+     * A panic with no CPU exception behind it: panic() was called, by a watchdog, the OOM killer,
+     * SysRq or the code itself. The log's panic line and the report before it say why; the panic
+     * task's trace says who called panic().
+     */
+    private Verdict withoutRegisters(TaskInfo task, StackTrace trace, List<String> log, Optional<OopsLines> oops) {
+        Optional<PanicReason.Reason> reason = PanicReason.of(log);
         List<String> evidence = new ArrayList<>();
-        oops.ifPresent(o -> evidence.add("the kernel said: " + o.headline().strip()));
-        evidence.add("no exception frame on the panic task's stack: the panic was called directly, not from a fault");
-        return new Verdict(FaultKind.UNKNOWN, "panic without a CPU exception (a panic() call, e.g. a hung task or watchdog)",
-                "", Optional.empty(), Optional.empty(), "task " + task.pid() + " \"" + task.comm() + "\"",
-                OptionalLong.empty(), Optional.empty(), evidence);
+        reason.ifPresentOrElse(r -> evidence.addAll(r.evidence()),
+                () -> oops.ifPresent(o -> evidence.add("the kernel said: " + o.headline().strip())));
+        evidence.add("no exception frame on the panic task's stack: panic() was called, not reached from a CPU fault");
+        Optional<String> caller = panicCaller(trace);
+        caller.ifPresent(c -> evidence.add("panic() was called from " + c));
+        String context = "task " + task.pid() + " \"" + task.comm() + "\"";
+        return new Verdict(reason.map(PanicReason.Reason::kind).orElse(FaultKind.UNKNOWN),
+                reason.map(PanicReason.Reason::what).orElse("panic without a CPU exception and without a panic line in the log"),
+                caller.orElse(""), Optional.empty(), Optional.empty(), context, OptionalLong.empty(), Optional.empty(),
+                evidence);
+    }
+
+    /** The first frame below panic()/vpanic() on the panic task's trace. */
+    private Optional<String> panicCaller(StackTrace trace) {
+        List<Frame> frames = trace.frames();
+        for (int i = 0; i + 1 < frames.size(); i++) {
+            Optional<String> name = symbols.containing(frames.get(i).ip()).map(Symbol::name);
+            if (name.filter(n -> n.equals("panic") || n.equals("vpanic")).isPresent()) {
+                Frame below = frames.get(i + 1);
+                Optional<String> next = symbols.containing(below.ip()).map(Symbol::name);
+                if (next.filter(n -> !n.equals("panic") && !n.equals("vpanic")).isPresent()) {
+                    return Optional.of(symbolic(below.ip()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The frame holding the oops's registers: the first kernel-mode exception frame of the trace. */

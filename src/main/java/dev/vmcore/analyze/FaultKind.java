@@ -16,6 +16,14 @@ public enum FaultKind {
     BAD_KERNEL_ADDRESS("access to an unmapped kernel address"),
     OUT_OF_BOUNDS("out-of-bounds access (outside the object, variable or stack slot)"),
     INVALID_FREE("double free or invalid free"),
+    DELIBERATE_CRASH("deliberate crash (SysRq-c)"),
+    LOCKUP("CPU lockup (watchdog)"),
+    HUNG_TASK("hung task (blocked too long)"),
+    RCU_STALL("RCU stall"),
+    OUT_OF_MEMORY("out of memory"),
+    INIT_EXITED("init exited"),
+    HARDWARE_ERROR("hardware error (machine check or NMI)"),
+    PANIC_CALL("panic() called"),
     UNKNOWN("fault of unknown kind");
 
     private final String words;
