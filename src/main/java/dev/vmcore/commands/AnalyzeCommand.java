@@ -31,12 +31,16 @@ final class AnalyzeCommand implements Command {
                   free (SLUB's 0x6b poison), uninitialised memory (0x5a/0xa5), red zone (0xbb/0xcc),
                   list corruption (LIST_POISON1/2), a non-canonical (garbage) pointer, a user
                   address touched from kernel mode, a stack overflow (guard page), a BUG()/BUG_ON()
-                  (ud2), or execution of non-executable memory. The report says where (function,
+                  or a WARN() under panic_on_warn (ud2; FILE:LINE from the kernel's bug table), or
+                  execution of non-executable memory. The report says where (function,
                   module, and source line with debuginfo), in which context (process, softirq,
                   interrupt), and lists the evidence: the kernel's own words, the instruction, the
                   register values, where the pointer was loaded from. When the log ends with a
                   KASAN report, the verdict is read from it (use-after-free, out-of-bounds, double
-                  or invalid free; the object, its cache, and who allocated and freed it).
+                  or invalid free; the object, its cache, and who allocated and freed it). When
+                  panic() was called without a fault, the panic line and the report before it say
+                  why: a soft or hard lockup, a hung task, an RCU stall, out of memory, init
+                  exiting, SysRq-c, a hardware error, or the message of a plain panic() call.
                   See docs/analysis.md.
                   --json gives the same as fields: kind, summary, location, source, caller,
                   context, address, register, evidence.
