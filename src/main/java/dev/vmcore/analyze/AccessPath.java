@@ -97,6 +97,9 @@ final class AccessPath {
                 case Operand.Mem m when m.isRipRelative() && m.segment() == null -> insn.ripTarget().flatMap(globals::apply)
                         .filter(g -> Types.sizeof(g.type()) == 8);
                 case Operand.Mem m -> load(m, regs);
+                // Module data lies in the top 2 GB, where a sign-extended 32-bit immediate reaches it.
+                case Operand.Imm i when i.value() < 0 -> globals.apply(i.value())
+                        .map(g -> new Value("&" + g.expression(), PointerType.to(g.type(), 8)));
                 default -> Optional.empty();
             };
             set(regs, dst.name(), v);
@@ -226,6 +229,19 @@ final class AccessPath {
             return Optional.empty();
         }
         return Optional.of(new MemberAt(path.toString(), found.member().type()));
+    }
+
+    /** The variable an expression starts from: {@code obj} of {@code obj->target->value}, {@code p} of {@code *p}. */
+    static String root(String expression) {
+        int start = 0;
+        while (start < expression.length() && "*&(".indexOf(expression.charAt(start)) >= 0) {
+            start++;
+        }
+        int end = start;
+        while (end < expression.length() && (Character.isLetterOrDigit(expression.charAt(end)) || expression.charAt(end) == '_')) {
+            end++;
+        }
+        return expression.substring(start, end);
     }
 
     /** An expression used as a pointer operand: parenthesised when it is not a plain postfix expression. */

@@ -20,10 +20,13 @@ import dev.vmcore.unwind.Frame;
 import dev.vmcore.unwind.PtRegs;
 import dev.vmcore.unwind.KernelStacks;
 import dev.vmcore.unwind.StackTrace;
+import dev.vmcore.types.ArrayType;
 import dev.vmcore.types.FunctionType;
 import dev.vmcore.types.PointerType;
+import dev.vmcore.types.Type;
 import dev.vmcore.types.TypeNames;
 import dev.vmcore.types.Types;
+import dev.vmcore.types.VoidType;
 import dev.vmcore.types.Variable;
 import dev.vmcore.util.VmcoreException;
 
@@ -116,7 +119,10 @@ public final class FaultAnalyzer {
             }
             Optional<FunctionCode> code = codeBefore(rip);
             code.flatMap(c -> loadOf(c, m)).ifPresent(evidence::add);
-            code.flatMap(c -> accessOf(c, m)).ifPresent(evidence::add);
+            Optional<AccessPath.Value> access = code.flatMap(c -> accessOf(c, m));
+            access.ifPresent(v -> evidence.add(String.format("in C, the faulting access is `%s` (%s), traced from the"
+                    + " arguments of %s", v.expression(), TypeNames.name(v.type()), code.get().function().name())));
+            access.flatMap(v -> passedBy(code.get(), v, trace, at)).ifPresent(evidence::add);
         }
         oops.flatMap(OopsLines::access).ifPresent(a -> evidence.add("#PF: " + a
                 + oops.flatMap(OopsLines::errorCode).map(e -> ", " + e).orElse("")));
@@ -369,15 +375,52 @@ public final class FaultAnalyzer {
      * The faulting access as C ({@code obj->target->value}), by carrying the argument types of the
      * function's prototype through its code up to the fault; empty without a prototype.
      */
-    private Optional<String> accessOf(FunctionCode code, Operand.Mem m) {
+    private Optional<AccessPath.Value> accessOf(FunctionCode code, Operand.Mem m) {
         Optional<FunctionType> proto = prototype(code.function().name());
         if (proto.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return AccessPath.lvalue(m, AccessPath.registersAfter(code.before(), proto.get(), this::global))
-                    .map(v -> String.format("in C, the faulting access is `%s` (%s), traced from the"
-                            + " arguments of %s", v.expression(), TypeNames.name(v.type()), code.function().name()));
+            return AccessPath.lvalue(m, AccessPath.registersAfter(code.before(), proto.get(), this::global));
+        } catch (VmcoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * How the caller passed the argument the faulting access starts from: its code up to the call,
+     * read as {@link #accessOf} reads the faulting function's ("passed by oops_null_poke as
+     * {@code bad_ptr}"). Empty when the access does not start from an argument, or the caller's
+     * argument register cannot be traced.
+     */
+    private Optional<String> passedBy(FunctionCode code, AccessPath.Value access, StackTrace trace, int at) {
+        Optional<FunctionType> proto = prototype(code.function().name());
+        String root = AccessPath.root(access.expression());
+        int argument = -1;
+        for (int i = 0; proto.isPresent() && i < proto.get().params().size(); i++) {
+            if (root.equals(proto.get().params().get(i).name())) {
+                argument = i;
+            }
+        }
+        if (argument < 0 || argument >= AccessPath.ARGUMENT_REGISTERS.size() || at + 1 >= trace.frames().size()) {
+            return Optional.empty();
+        }
+        long returnAddress = trace.frames().get(at + 1).ip();
+        Optional<FunctionCode> caller = codeBefore(returnAddress);
+        if (caller.isEmpty() || caller.get().before().isEmpty()
+                || !caller.get().before().getLast().mnemonic().startsWith("call")) {
+            return Optional.empty();
+        }
+        List<Instruction> upToCall = caller.get().before().subList(0, caller.get().before().size() - 1);
+        FunctionType callerProto = prototype(caller.get().function().name())
+                .orElse(new FunctionType(VoidType.INSTANCE, List.of(), false));
+        String register = AccessPath.ARGUMENT_REGISTERS.get(argument);
+        int n = argument + 1;
+        try {
+            return Optional.ofNullable(AccessPath.registersAfter(upToCall, callerProto, this::global).get(register))
+                    .filter(v -> !v.expression().equals(root))
+                    .map(v -> String.format("`%s` (argument %d) was passed by %s as `%s`", root, n,
+                            caller.get().function().name(), v.expression()));
         } catch (VmcoreException e) {
             return Optional.empty();
         }
@@ -388,7 +431,8 @@ public final class FaultAnalyzer {
      * the types describe a variable of the symbol's name there; for a RIP-relative load or lea.
      */
     private Optional<AccessPath.Value> global(long address) {
-        Optional<Symbol> sym = symbols.containing(address).filter(s -> !s.isText());
+        // Kernel and module data are in the top half; low "addresses" are constants or per-CPU offsets.
+        Optional<Symbol> sym = address < 0 ? symbols.containing(address).filter(s -> !s.isText()) : Optional.empty();
         if (sym.isEmpty()) {
             return Optional.empty();
         }
@@ -398,14 +442,26 @@ public final class FaultAnalyzer {
             if (v.isEmpty() || Types.strip(v.get().type()) instanceof FunctionType) {
                 return Optional.empty();
             }
-            if (offset == 0) {
-                return Optional.of(new AccessPath.Value(sym.get().name(), v.get().type()));
-            }
-            return Types.asStruct(v.get().type()).flatMap(t -> AccessPath.member(t, offset))
-                    .map(x -> new AccessPath.Value(sym.get().name() + "." + x.path(), x.type()));
+            return within(sym.get().name(), v.get().type(), offset);
         } catch (VmcoreException e) {
             return Optional.empty();
         }
+    }
+
+    /** The lvalue {@code offset} bytes into a variable: itself, a member, an element, or a member of an element. */
+    private static Optional<AccessPath.Value> within(String name, Type type, long offset) {
+        if (offset == 0) {
+            return Optional.of(new AccessPath.Value(name, type));
+        }
+        if (Types.strip(type) instanceof ArrayType array) {
+            long size = Types.sizeof(array.element());
+            if (size <= 0 || offset / size >= array.length() && !array.flexible()) {
+                return Optional.empty();
+            }
+            return within(name + "[" + offset / size + "]", array.element(), offset % size);
+        }
+        return Types.asStruct(type).flatMap(t -> AccessPath.member(t, offset))
+                .map(x -> new AccessPath.Value(name + "." + x.path(), x.type()));
     }
 
     private Optional<FunctionType> prototype(String function) {

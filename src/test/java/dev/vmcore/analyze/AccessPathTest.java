@@ -150,6 +150,25 @@ class AccessPathTest {
     }
 
     @Test
+    void anAddressImmediateIsAGlobalsAddress() {
+        FunctionType none = new FunctionType(VoidType.INSTANCE, List.of(), false);
+        LongFunction<Optional<AccessPath.Value>> globals = a -> a == 0xffffffffc0001000L
+                ? Optional.of(new AccessPath.Value("pool[1]", ITEM)) : Optional.empty();
+        // mov $0xffffffffc0001000,%rdi ; mov 0x8(%rdi),%rax
+        assertEquals("pool[1].node.next", access(none, "48 c7 c7 00 10 00 c0  48 8b 47 08", globals).orElseThrow().expression());
+        // mov $0xa,%edi is a number, not an address
+        assertTrue(access(none, "bf 0a 00 00 00  48 8b 47 08", a -> Optional.of(new AccessPath.Value("x", ITEM))).isEmpty());
+    }
+
+    @Test
+    void theRootOfAnExpressionIsItsFirstVariable() {
+        assertEquals("obj", AccessPath.root("obj->target->value"));
+        assertEquals("p", AccessPath.root("*p"));
+        assertEquals("p", AccessPath.root("p[2]"));
+        assertEquals("pool", AccessPath.root("(&pool[1])->next"));
+    }
+
+    @Test
     void membersAreFoundAtTheirStartOnly() {
         assertEquals("node.next", AccessPath.member(ITEM, 8).orElseThrow().path());
         assertEquals("struct list_head *next", AccessPath.member(ITEM, 8).orElseThrow().declaration());

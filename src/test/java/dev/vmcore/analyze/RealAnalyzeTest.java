@@ -96,6 +96,14 @@ class RealAnalyzeTest {
             assertTrue(v.evidence().stream().anyMatch(e -> e.startsWith("in C, the faulting access is `"
                     + access.get(c.name()) + "` (")), v.toString());
         }
+        // With the .ko's DWARF (static variables are not in module BTF), where the caller got the argument from.
+        // (gcc may move the call into the caller's .cold part, as on 6.1's list case.)
+        Map<String, String> passed = Map.of("null", "`p` \\(argument 1\\) was passed by oops_null_poke as `bad_ptr`",
+                "timer", "`slot` \\(argument 1\\) was passed by oops_timer_fire as `oops_timer_slot`",
+                "list", "`item` \\(argument 1\\) was passed by oops_list_run(\\.cold)? as `&oops_list_pool\\[1\\]`");
+        if (debuginfo && passed.containsKey(c.name())) {
+            assertTrue(v.evidence().stream().anyMatch(e -> e.matches(passed.get(c.name()))), v.toString());
+        }
     }
 
     /** Whether the member is expected: module BTF (6.12) is in the dump; on 6.1 only the .ko's DWARF names it. */
