@@ -407,8 +407,11 @@ public final class FaultAnalyzer {
         }
         long returnAddress = trace.frames().get(at + 1).ip();
         Optional<FunctionCode> caller = codeBefore(returnAddress);
+        // Only a direct call of the faulting function: after a tail call (jmp) the frame below is
+        // the caller's caller, whose last call went elsewhere.
         if (caller.isEmpty() || caller.get().before().isEmpty()
-                || !caller.get().before().getLast().mnemonic().startsWith("call")) {
+                || !caller.get().before().getLast().mnemonic().startsWith("call")
+                || !caller.get().before().getLast().branchTarget().equals(Optional.of(code.function().address()))) {
             return Optional.empty();
         }
         List<Instruction> upToCall = caller.get().before().subList(0, caller.get().before().size() - 1);
