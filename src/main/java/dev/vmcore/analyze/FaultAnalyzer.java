@@ -365,7 +365,7 @@ public final class FaultAnalyzer {
         int argument = AccessPath.ARGUMENT_REGISTERS.indexOf(from.base());
         boolean untouched = argument >= 0 && insns.subList(0, last).stream().noneMatch(i -> writes(i, from.base()));
         if (untouched) {
-            text += memberOfArgument(code.function().name(), argument, from.displacement())
+            text += memberOfArgument(code.function(), argument, from.displacement())
                     .map(d -> "; " + object + " is " + d).orElse("");
         }
         return Optional.of(text);
@@ -376,7 +376,7 @@ public final class FaultAnalyzer {
      * function's prototype through its code up to the fault; empty without a prototype.
      */
     private Optional<AccessPath.Value> accessOf(FunctionCode code, Operand.Mem m) {
-        Optional<FunctionType> proto = prototype(code.function().name());
+        Optional<FunctionType> proto = prototype(code.function());
         if (proto.isEmpty()) {
             return Optional.empty();
         }
@@ -394,7 +394,7 @@ public final class FaultAnalyzer {
      * argument register cannot be traced.
      */
     private Optional<String> passedBy(FunctionCode code, AccessPath.Value access, StackTrace trace, int at) {
-        Optional<FunctionType> proto = prototype(code.function().name());
+        Optional<FunctionType> proto = prototype(code.function());
         String root = AccessPath.root(access.expression());
         int argument = -1;
         for (int i = 0; proto.isPresent() && i < proto.get().params().size(); i++) {
@@ -415,7 +415,7 @@ public final class FaultAnalyzer {
             return Optional.empty();
         }
         List<Instruction> upToCall = caller.get().before().subList(0, caller.get().before().size() - 1);
-        FunctionType callerProto = prototype(caller.get().function().name())
+        FunctionType callerProto = prototype(caller.get().function())
                 .orElse(new FunctionType(VoidType.INSTANCE, List.of(), false));
         String register = AccessPath.ARGUMENT_REGISTERS.get(argument);
         int n = argument + 1;
@@ -441,7 +441,7 @@ public final class FaultAnalyzer {
         }
         long offset = address - sym.get().address();
         try {
-            Optional<Variable> v = session.types().findVariable(sym.get().name());
+            Optional<Variable> v = session.findVariable(sym.get());
             if (v.isEmpty() || Types.strip(v.get().type()) instanceof FunctionType) {
                 return Optional.empty();
             }
@@ -467,9 +467,9 @@ public final class FaultAnalyzer {
                 .map(x -> new AccessPath.Value(name + "." + x.path(), x.type()));
     }
 
-    private Optional<FunctionType> prototype(String function) {
+    private Optional<FunctionType> prototype(Symbol function) {
         try {
-            return session.types().findVariable(function).map(v -> Types.strip(v.type()))
+            return session.findVariable(function).map(v -> Types.strip(v.type()))
                     .filter(t -> t instanceof FunctionType).map(t -> (FunctionType) t);
         } catch (VmcoreException e) {
             return Optional.empty();
@@ -480,7 +480,7 @@ public final class FaultAnalyzer {
      * "argument 1 of fn, {@code struct oops_record *rec}, and offset 0x8 is its member {@code next}",
      * from the function's prototype in the types (BTF FUNC records, or DWARF), when they have it.
      */
-    private Optional<String> memberOfArgument(String function, int argument, long offset) {
+    private Optional<String> memberOfArgument(Symbol function, int argument, long offset) {
         Optional<FunctionType> proto = prototype(function);
         if (proto.isEmpty() || argument >= proto.get().params().size()) {
             return Optional.empty();
@@ -488,7 +488,7 @@ public final class FaultAnalyzer {
         try {
             FunctionType.Param p = proto.get().params().get(argument);
             String declared = TypeNames.declaration(p.type(), p.name() == null ? "" : p.name()).strip();
-            String head = String.format("argument %d of %s, `%s`", argument + 1, function, declared);
+            String head = String.format("argument %d of %s, `%s`", argument + 1, function.name(), declared);
             if (!(Types.strip(p.type()) instanceof PointerType ptr)) {
                 return Optional.of(head);
             }

@@ -20,6 +20,7 @@ import dev.vmcore.format.dwarf.SourceLine;
 import dev.vmcore.types.BtfTypeSource;
 import dev.vmcore.types.CompositeTypeSource;
 import dev.vmcore.types.TypeSource;
+import dev.vmcore.types.Variable;
 import dev.vmcore.util.Unsigned;
 import dev.vmcore.util.VmcoreException;
 
@@ -239,6 +240,26 @@ public final class Session implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(Map.entry(header.get(), bytes.get()));
+    }
+
+    /**
+     * The variable or function a symbol names, asked where it can be: a module's symbol in that
+     * module's BTF and .ko DWARF only (its statics are nowhere else, and asking the vmlinux's DWARF
+     * would build that name index for nothing), a kernel symbol in {@link #types()}.
+     */
+    public Optional<Variable> findVariable(Symbol symbol) {
+        if (symbol.module().isEmpty()) {
+            return types().findVariable(symbol.name());
+        }
+        String module = symbol.module().get();
+        for (ModuleDebugInfo m : moduleDebugInfo()) {
+            if (!m.module().name().equals(module)) {
+                continue;
+            }
+            Optional<Variable> v = m.btf().flatMap(b -> b.findVariable(symbol.name()));
+            return v.isPresent() ? v : m.dwarf().flatMap(d -> d.types().findVariable(symbol.name()));
+        }
+        return Optional.empty();
     }
 
     /** The kernel's own types (BTF, else the vmlinux's DWARF), without the modules'. */
