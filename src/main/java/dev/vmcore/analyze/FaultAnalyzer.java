@@ -1,14 +1,11 @@
 package dev.vmcore.analyze;
 
-import dev.vmcore.dump.VmcoreInfo;
 import dev.vmcore.format.x86.AttFormatter;
 import dev.vmcore.format.x86.Instruction;
 import dev.vmcore.format.x86.Operand;
 import dev.vmcore.format.x86.X86Decoder;
 import dev.vmcore.kernel.BugTable;
-import dev.vmcore.kernel.LogRecord;
 import dev.vmcore.kernel.Panic;
-import dev.vmcore.kernel.Printk;
 import dev.vmcore.kernel.TaskBacktrace;
 import dev.vmcore.kernel.TaskInfo;
 import dev.vmcore.kernel.Tasks;
@@ -61,7 +58,7 @@ public final class FaultAnalyzer {
 
     /** The verdict for the panic task; a VmcoreException with one line when there is none to give. */
     public Verdict analyze() {
-        List<String> log = logLines();
+        List<String> log = DumpLog.text(session);
         Optional<OopsLines> oops = OopsLines.find(log);
         // KASAN reports from kasan_report() before the access, with no fault and no registers to read (and the
         // panic that follows may come in an interrupt, whose entry frame must not be taken for the fault's).
@@ -514,7 +511,6 @@ public final class FaultAnalyzer {
                 AttFormatter.format(i, a -> symbols.containing(a).map(s -> s.name() + (a == s.address() ? "" : "+0x" + Long.toHexString(a - s.address())))));
     }
 
-
     /**
      * The source line of a frame the log printed as {@code func+off [mod]}, from the dump's symbols. The
      * offset is a return address (KASAN's too: the return from __asan_loadN), so the call is a byte before.
@@ -538,24 +534,6 @@ public final class FaultAnalyzer {
                         + s.module().map(m -> " [" + m + "]").orElse(""))
                 .orElse(hex(address));
     }
-
-    private List<String> logLines() {
-        return logRecords().stream().map(LogRecord::text).flatMap(String::lines).toList();
-    }
-
-    private List<LogRecord> logRecords() {
-        Optional<VmcoreInfo> info = session.vmcoreInfo();
-        if (info.isEmpty()) {
-            return List.of();
-        }
-        try {
-            return Printk.read(info.get(), mem).map(Printk.Log::records).orElse(List.of());
-        } catch (VmcoreException e) {
-            return List.of();
-        }
-    }
-
-
 
     private static String hex(long v) {
         return "0x" + Long.toHexString(v);

@@ -11,8 +11,6 @@ import dev.vmcore.util.ByteCursor;
 import dev.vmcore.util.Unsigned;
 import dev.vmcore.util.VmcoreException;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -154,7 +152,7 @@ public final class BugTable {
                 long site = field + ByteCursor.getInt(b, at + layout.addr());
                 if (site == address) {
                     long fileField = base + at + layout.file();
-                    String file = cString(mem, fileField + ByteCursor.getInt(b, at + layout.file()));
+                    String file = mem.readCString(fileField + ByteCursor.getInt(b, at + layout.file()), MAX_FILE);
                     int line = u16(b, at + layout.line());
                     int flags = u16(b, at + layout.flags());
                     return Optional.of(new Entry(site, file, line, (flags & BUGFLAG_WARNING) != 0));
@@ -166,23 +164,5 @@ public final class BugTable {
 
     private static int u16(byte[] b, int at) {
         return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
-    }
-
-    /** A NUL-terminated string, read a page piece at a time so the next page need not be mapped. */
-    private static String cString(AddressSpace mem, long address) {
-        ByteArrayOutputStream s = new ByteArrayOutputStream();
-        long at = address;
-        while (s.size() < MAX_FILE) {
-            int piece = (int) Math.min(MAX_FILE - s.size(), 0x1000 - (at & 0xfff));
-            byte[] b = mem.readBytes(at, piece);
-            for (byte x : b) {
-                if (x == 0) {
-                    return s.toString(StandardCharsets.UTF_8);
-                }
-                s.write(x);
-            }
-            at += piece;
-        }
-        return s.toString(StandardCharsets.UTF_8);
     }
 }

@@ -30,4 +30,25 @@ public interface AddressSpace {
     default int readInt(long vaddr) {
         return ByteCursor.getInt(readBytes(vaddr, 4), 0);
     }
+
+    /**
+     * The NUL-terminated string at {@code vaddr} (Latin-1), at most {@code max} bytes, read a page
+     * piece at a time so that an unmapped page after the NUL is never touched.
+     */
+    default String readCString(long vaddr, int max) {
+        byte[] out = new byte[max];
+        int n = 0;
+        while (n < max) {
+            long at = vaddr + n;
+            int piece = (int) Math.min(max - n, 4096 - (at & 4095));
+            read(at, out, n, piece);
+            for (int k = n; k < n + piece; k++) {
+                if (out[k] == 0) {
+                    return new String(out, 0, k, java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+            }
+            n += piece;
+        }
+        return new String(out, 0, max, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
 }

@@ -4,7 +4,6 @@ import dev.vmcore.memory.AddressSpace;
 import dev.vmcore.types.Type;
 import dev.vmcore.types.TypeSource;
 import dev.vmcore.types.Types;
-import dev.vmcore.util.ByteCursor;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,30 +54,8 @@ final class ModuleSections {
         for (long i = 0; i < count; i++) {
             long entry = at + table.get() + i * stride;
             long namePtr = mem.readLong(entry + name.get());
-            out.putIfAbsent(cString(mem, namePtr), mem.readLong(entry + address.get()));
+            out.putIfAbsent(mem.readCString(namePtr, MAX_NAME), mem.readLong(entry + address.get()));
         }
         return out;
-    }
-
-    /** A NUL-terminated string of at most MAX_NAME bytes, read without crossing into the next page needlessly. */
-    static String cString(AddressSpace mem, long at) {
-        int first = (int) Math.min(MAX_NAME, 4096 - (at & 4095));
-        byte[] b = mem.readBytes(at, first);
-        if (indexOfNul(b) < 0 && first < MAX_NAME) {
-            byte[] all = new byte[MAX_NAME];
-            System.arraycopy(b, 0, all, 0, first);
-            mem.read(at + first, all, first, MAX_NAME - first);
-            b = all;
-        }
-        return new ByteCursor(mem.name(), b, at).fixedString(b.length);
-    }
-
-    private static int indexOfNul(byte[] b) {
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] == 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 }
