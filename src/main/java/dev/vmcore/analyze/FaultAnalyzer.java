@@ -77,7 +77,7 @@ public final class FaultAnalyzer {
         boolean called = reason.filter(r -> r.kind() != FaultKind.UNKNOWN && r.kind() != FaultKind.WARNING).isPresent();
         int at = called ? -1 : oopsFrame(trace);
         if (at < 0) {
-            return withoutRegisters(task, trace, log, oops);
+            return withoutRegisters(task, trace, reason, oops);
         }
         Frame entry = trace.frames().get(at);
         PtRegs regs = entry.exception().orElseThrow();
@@ -167,8 +167,8 @@ public final class FaultAnalyzer {
      * SysRq or the code itself. The log's panic line and the report before it say why; the panic
      * task's trace says who called panic().
      */
-    private Verdict withoutRegisters(TaskInfo task, StackTrace trace, List<String> log, Optional<OopsLines> oops) {
-        Optional<PanicReason.Reason> reason = PanicReason.of(log);
+    private Verdict withoutRegisters(TaskInfo task, StackTrace trace, Optional<PanicReason.Reason> reason,
+                                     Optional<OopsLines> oops) {
         List<String> evidence = new ArrayList<>();
         reason.ifPresentOrElse(r -> evidence.addAll(r.evidence()),
                 () -> oops.ifPresent(o -> evidence.add("the kernel said: " + o.headline().strip())));
